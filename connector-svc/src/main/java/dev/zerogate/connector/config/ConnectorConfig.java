@@ -1,0 +1,20 @@
+package dev.zerogate.connector.config;
+
+import io.smallrye.config.ConfigMapping;
+
+import java.nio.file.Path;
+import java.util.Map;
+
+/** connector-svc's own settings. */
+@ConfigMapping(prefix = "zerogate.connector")
+public interface ConnectorConfig {
+
+    /**
+     * Directory where the connector keeps the credentials it rotates, so that a restart needs
+     * no new tokens. Created with 0700 permissions. Environment: ZEROGATE_CONNECTOR_STATE_DIR.
+     */
+    Path stateDir();
+
+    /** Labels shown to admins beside this connector (key to value), e.g. {@code site=attic}. */
+    Map<String, String> labels();
+}

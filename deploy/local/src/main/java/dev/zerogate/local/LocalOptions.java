@@ -1,0 +1,56 @@
+package dev.zerogate.local;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How to run the local stack.
+ *
+ * @param projectDir   the zerogate checkout whose built applications are started
+ * @param home         data directory: PostgreSQL cluster, generated secrets, logs, service state
+ * @param portBase     PostgreSQL listens on this port, the services on the next ones (see {@link ServiceSpec})
+ * @param readyTimeout how long each service may take to report ready
+ * @param javaCommand  the {@code java} executable for the services
+ * @param jvmOptions   options for every service JVM
+ */
+public record LocalOptions(Path projectDir, Path home, int portBase, Duration readyTimeout,
+                           String javaCommand, List<String> jvmOptions) {
+
+    /** Ports 7400 to 7404: PostgreSQL, identity-svc, policy-svc, relay-svc, connector-svc. */
+    public static final int DEFAULT_PORT_BASE = 7400;
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
+    /** Small heaps: four JVMs share one laptop or one small server. */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+    public LocalOptions {
+        if (portBase < 1024 || portBase > 65535 - ServiceSpec.ALL.size()) {
+            throw new IllegalArgumentException("port base " + portBase + " is out of range 1024.." + (65535 - ServiceSpec.ALL.size()));
+        }
+        home = home.toAbsolutePath().normalize();
+        projectDir = projectDir.toAbsolutePath().normalize();
+    }
+
+    /** The runnable application a service's build produces. */
+    public Path applicationOf(ServiceSpec spec) {
+        return projectDir.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    public Path logDir() {
+        return home.resolve("logs");
+    }
+
+    /** Settings a service needs that depend on this run, beyond its database. */
+    public Map<String, String> extraEnvironment(ServiceSpec spec) {
+        if (spec.name().equals("connector-svc")) {
+            return Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
+        }
+        return Map.of();
+    }
+
+    /** The java executable running this process, so that services run on the same JDK. */
+    public static String currentJava() {
+        return ProcessHandle.current().info().command().orElse("java");
+    }
+}

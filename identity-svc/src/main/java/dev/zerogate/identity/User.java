@@ -1,0 +1,46 @@
+package dev.zerogate.identity;
+
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+
+import java.time.OffsetDateTime;
+import java.util.UUID;
+
+/**
+ * A person who can log in: through an upstream identity provider or with a built-in account.
+ * The schema is {@code db/migration}'s; this mapping is checked against it at start.
+ */
+@Entity
+@Table(name = "users")
+public class User {
+
+    @Id
+    public UUID id;
+
+    /** Unique, lower case, 1 to 128 characters of {@code [a-z0-9._@-]}; the database enforces it. */
+    @Column(nullable = false)
+    public String username;
+
+    @Column(name = "display_name")
+    public String displayName;
+
+    public String email;
+
+    @Column(name = "created_at", nullable = false)
+    public OffsetDateTime createdAt;
+
+    /** Set when an admin disables the account; a disabled user cannot log in. */
+    @Column(name = "disabled_at")
+    public OffsetDateTime disabledAt;
+
+    public static User create(String username, String displayName) {
+        User user = new User();
+        user.id = UUID.randomUUID();
+        user.username = username;
+        user.displayName = displayName;
+        user.createdAt = OffsetDateTime.now();
+        return user;
+    }
+}

@@ -1,0 +1,15 @@
+package dev.zerogate.policy.grpc;
+
+import dev.zerogate.proto.policy.v1.MutinyPolicyAdminServiceGrpc;
+import io.quarkus.grpc.GrpcService;
+
+/**
+ * gRPC adapter for `zerogate.policy.v1.PolicyAdminService`. Networks, connectors, resources, groups and access rules, for admins.
+ *
+ * <p>No rpc is implemented yet: each answers UNIMPLEMENTED, from the generated base class,
+ * until the issue that builds it. The service is still registered, so that health and
+ * reflection list it and clients can be written against it.
+ */
+@GrpcService
+public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyAdminServiceImplBase {
+}

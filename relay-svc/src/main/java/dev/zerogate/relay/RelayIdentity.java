@@ -1,0 +1,46 @@
+package dev.zerogate.relay;
+
+import dev.zerogate.relay.config.RelayConfig;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/** Which relay this is: from configuration, else the host name. Reported in health and logs. */
+@Liveness
+@ApplicationScoped
+public class RelayIdentity implements HealthCheck {
+
+    private final String id;
+
+    RelayIdentity(RelayConfig config) {
+        this.id = config.id().filter(s -> !s.isBlank()).orElseGet(RelayIdentity::hostName);
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "relay";
+        }
+    }
+
+    public String id() {
+        return id;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        Log.infof("relay %s started", id);
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("relay").up().withData("relay-id", id).build();
+    }
+}
