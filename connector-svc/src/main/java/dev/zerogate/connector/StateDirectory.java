@@ -5,9 +5,6 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Readiness;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -15,17 +12,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.Set;
 
 /**
- * The connector's state directory: created owner-only at start (credentials will live there),
- * and the connector is ready only while it is an owner-only, writable directory.
+ * The connector's state directory, where its rotated credentials will live: created
+ * owner-only (0700) at start.
  */
-@Readiness
 @ApplicationScoped
-public class StateDirectory implements HealthCheck {
+public class StateDirectory {
 
-    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
+    static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rwx------");
 
     private final Path dir;
 
@@ -47,19 +44,18 @@ public class StateDirectory implements HealthCheck {
         return dir;
     }
 
-    @Override
-    public HealthCheckResponse call() {
-        var response = HealthCheckResponse.named("state directory").withData("path", dir.toString());
+    /** Why the directory cannot hold credentials safely, or empty when it can. */
+    public Optional<String> problem() {
         try {
             if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
-                return response.down().withData("reason", "missing or not writable").build();
+                return Optional.of("missing or not writable");
             }
             if (!Files.getPosixFilePermissions(dir).equals(OWNER_ONLY)) {
-                return response.down().withData("reason", "permissions are not 0700").build();
+                return Optional.of("permissions are not 0700");
             }
-            return response.up().build();
+            return Optional.empty();
         } catch (IOException e) {
-            return response.down().withData("reason", "cannot inspect: " + e.getClass().getSimpleName()).build();
+            return Optional.of("cannot inspect: " + e.getClass().getSimpleName());
         }
     }
 }

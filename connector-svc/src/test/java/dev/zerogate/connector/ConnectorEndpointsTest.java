@@ -1,5 +1,8 @@
 package dev.zerogate.connector;
 
+import dev.zerogate.proto.connector.v1.ConnectorStatusServiceGrpc;
+import dev.zerogate.proto.connector.v1.GetStatusRequest;
+import dev.zerogate.proto.connector.v1.GetStatusResponse;
 import dev.zerogate.testkit.ServiceEndpointsContract;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -8,10 +11,12 @@ import org.junit.jupiter.api.Test;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
+import java.util.Map;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 @QuarkusTest
 class ConnectorEndpointsTest extends ServiceEndpointsContract {
@@ -19,10 +24,21 @@ class ConnectorEndpointsTest extends ServiceEndpointsContract {
     @Inject
     StateDirectory stateDirectory;
 
-    /** The connector serves no contract of its own: it dials out. Health and reflection only. */
+    /** The connector dials out; its one contract is local status, on its loopback port. */
     @Override
     protected List<String> contracts() {
-        return List.of();
+        return List.of("zerogate.connector.v1.ConnectorStatusService");
+    }
+
+    @Test
+    void localStatusReportsVersionLabelsAndStateDirectory() {
+        GetStatusResponse status = ConnectorStatusServiceGrpc.newBlockingStub(probe.channel())
+                .getStatus(GetStatusRequest.getDefaultInstance());
+        assertEquals("0.1.0-SNAPSHOT", status.getVersion());
+        assertEquals(Map.of("site", "test-lab"), status.getLabelsMap());
+        assertEquals(stateDirectory.path().toString(), status.getStateDir());
+        assertTrue(status.getStateDirOk());
+        assertTrue(status.getStartedAt().getSeconds() > 0);
     }
 
     @Test
@@ -42,5 +58,19 @@ class ConnectorEndpointsTest extends ServiceEndpointsContract {
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
         }
         given().when().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void localStatusExplainsAStateDirectoryProblem() throws Exception {
+        var path = stateDirectory.path();
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxrwxrwx"));
+        try {
+            GetStatusResponse status = ConnectorStatusServiceGrpc.newBlockingStub(probe.channel())
+                    .getStatus(GetStatusRequest.getDefaultInstance());
+            assertEquals(false, status.getStateDirOk());
+            assertEquals("permissions are not 0700", status.getStateDirProblem());
+        } finally {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwx------"));
+        }
     }
 }

@@ -49,8 +49,9 @@ class LocalRunCommandTest {
 
     @Test
     void startPrintsWhereEverythingRunsAndStopEndsItCleanly() throws Exception {
-        Path runner = LocalStackHarness.projectDir().resolve("deploy/local/target/zerogate-local.jar");
-        Process run = new ProcessBuilder(LocalOptions.currentJava(), "-jar", runner.toString(),
+        Path target = LocalStackHarness.projectDir().resolve("deploy/local/target");
+        String classPath = target.resolve("zerogate-local.jar") + ":" + target.resolve("lib") + "/*";
+        Process run = new ProcessBuilder(LocalOptions.currentJava(), "-cp", classPath, LocalRun.class.getName(),
                 "start", "--home", home.toString(), "--port-base", Integer.toString(portBase),
                 "--project", LocalStackHarness.projectDir().toString())
                 .redirectErrorStream(true).start();

@@ -48,7 +48,7 @@ class WholeSystemTest {
             "policy-svc", List.of("zerogate.policy.v1.PolicyAdminService", "zerogate.policy.v1.AuthorizationService",
                     "zerogate.policy.v1.PolicyStreamService", "zerogate.policy.v1.AuditService"),
             "relay-svc", List.of("zerogate.relay.v1.RelayControlService"),
-            "connector-svc", List.of());
+            "connector-svc", List.of("zerogate.connector.v1.ConnectorStatusService"));
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Path home;

@@ -5,17 +5,13 @@ import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.health.HealthCheck;
-import org.eclipse.microprofile.health.HealthCheckResponse;
-import org.eclipse.microprofile.health.Liveness;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
 /** Which relay this is: from configuration, else the host name. Reported in health and logs. */
-@Liveness
 @ApplicationScoped
-public class RelayIdentity implements HealthCheck {
+public class RelayIdentity {
 
     private final String id;
 
@@ -37,10 +33,5 @@ public class RelayIdentity implements HealthCheck {
 
     void onStart(@Observes StartupEvent event) {
         Log.infof("relay %s started", id);
-    }
-
-    @Override
-    public HealthCheckResponse call() {
-        return HealthCheckResponse.named("relay").up().withData("relay-id", id).build();
     }
 }

@@ -155,7 +155,9 @@ public final class LocalStack implements AutoCloseable {
         }
         for (Map.Entry<String, Integer> entry : wanted.entrySet()) {
             try (ServerSocket probe = new ServerSocket()) {
-                probe.setReuseAddress(false);
+                // As the servers themselves bind: a listener makes this fail, a connection
+                // of the previous run lingering in TIME_WAIT does not.
+                probe.setReuseAddress(true);
                 probe.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), entry.getValue()));
             } catch (IOException e) {
                 throw new StartFailure(2, "port " + entry.getValue() + " (" + entry.getKey() + ") is already in use: "
