@@ -149,10 +149,10 @@ public final class LocalRun {
     private static void printSummary(LocalOptions options, LocalStack stack, PrintStream out) {
         out.println();
         out.println("zerogate is running:");
-        out.printf("  %-14s %-22s %s%n", "PART", "ADDRESS", "HEALTH");
-        out.printf("  %-14s %-22s %s%n", "postgresql", "127.0.0.1:" + stack.postgresPort(), "-");
+        out.printf("  %-14s %-30s %s%n", "PART", "ADDRESS", "HEALTH");
+        out.printf("  %-14s %-30s %s%n", "postgresql", "127.0.0.1:" + stack.postgresPort(), "-");
         for (LocalStack.RunningService s : stack.services()) {
-            out.printf("  %-14s %-22s %s%n", s.spec().name(), "127.0.0.1:" + s.port() + " (gRPC+HTTP)", s.healthUrl());
+            out.printf("  %-14s %-30s %s%n", s.spec().name(), "127.0.0.1:" + s.port() + " (gRPC+HTTP)", s.healthUrl());
         }
         out.println();
         out.println("data: " + options.home() + "   logs: " + options.logDir());
