@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
 
+import static dev.zerogate.testkit.Throwables.describeChain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -45,21 +46,13 @@ class UserRepositoryTest {
         String name = uniqueName("bob");
         asserter.execute(() -> Panache.withTransaction(() -> users.persist(User.create(name, "Bob"))));
         asserter.assertFailedWith(() -> Panache.withTransaction(() -> users.persist(User.create(name, "Other Bob"))),
-                failure -> assertTrue(String.valueOf(rootMessage(failure)).contains("users_username_unique"), rootMessage(failure)));
+                failure -> assertTrue(describeChain(failure).contains("users_username_unique"), describeChain(failure)));
     }
 
     @Test
     @RunOnVertxContext
     void malformedUsernameIsRejectedByTheSchema(UniAsserter asserter) {
         asserter.assertFailedWith(() -> Panache.withTransaction(() -> users.persist(User.create("Has Spaces", "x"))),
-                failure -> assertTrue(String.valueOf(rootMessage(failure)).contains("users_username_format"), rootMessage(failure)));
-    }
-
-    private static String rootMessage(Throwable failure) {
-        StringBuilder messages = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            messages.append(t.getMessage()).append(" | ");
-        }
-        return messages.toString();
+                failure -> assertTrue(describeChain(failure).contains("users_username_format"), describeChain(failure)));
     }
 }

@@ -1,6 +1,7 @@
 package dev.zerogate.policy;
 
 import dev.zerogate.policy.repository.RemoteNetworkRepository;
+import dev.zerogate.testkit.Throwables;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.vertx.RunOnVertxContext;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
 
+import static dev.zerogate.testkit.Throwables.describeChain;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +46,7 @@ class RemoteNetworkRepositoryTest {
         String name = uniqueName("Office");
         asserter.execute(() -> Panache.withTransaction(() -> networks.persist(RemoteNetwork.create(name))));
         asserter.assertFailedWith(() -> Panache.withTransaction(() -> networks.persist(RemoteNetwork.create(name))),
-                failure -> assertTrue(causes(failure).contains("remote_networks_name_unique"), causes(failure)));
+                failure -> assertTrue(describeChain(failure).contains("remote_networks_name_unique"), describeChain(failure)));
     }
 
     @Test
@@ -60,22 +62,6 @@ class RemoteNetworkRepositoryTest {
                     network.name = network.name + " (mine)";
                     return Panache.getSession().chain(session -> session.merge(network));
                 }),
-                failure -> assertInstanceOf(StaleObjectStateException.class, rootOf(failure), causes(failure)));
-    }
-
-    private static Throwable rootOf(Throwable failure) {
-        Throwable t = failure;
-        while (t.getCause() != null && !(t instanceof StaleObjectStateException)) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
-    private static String causes(Throwable failure) {
-        StringBuilder messages = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause()) {
-            messages.append(t.getClass().getSimpleName()).append(": ").append(t.getMessage()).append(" | ");
-        }
-        return messages.toString();
+                failure -> assertInstanceOf(StaleObjectStateException.class, Throwables.find(failure, StaleObjectStateException.class), describeChain(failure)));
     }
 }
