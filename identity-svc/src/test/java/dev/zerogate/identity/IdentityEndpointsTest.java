@@ -1,7 +1,7 @@
 package dev.zerogate.identity;
 
 import dev.zerogate.proto.identity.v1.AuthServiceGrpc;
-import dev.zerogate.proto.identity.v1.GetSigningKeysRequest;
+import dev.zerogate.proto.identity.v1.StartDeviceAuthorizationRequest;
 import dev.zerogate.testkit.ServiceEndpointsContract;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -29,7 +29,7 @@ class IdentityEndpointsTest extends ServiceEndpointsContract {
     @Test
     void unbuiltRpcAnswersUnimplemented() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> AuthServiceGrpc.newBlockingStub(probe.channel()).getSigningKeys(GetSigningKeysRequest.getDefaultInstance()));
+                () -> AuthServiceGrpc.newBlockingStub(probe.channel()).startDeviceAuthorization(StartDeviceAuthorizationRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
     }
 }

@@ -43,10 +43,13 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
 
     /** Settings a service needs that depend on this run, beyond its database. */
     public Map<String, String> extraEnvironment(ServiceSpec spec) {
-        if (spec.name().equals("connector-svc")) {
-            return Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
-        }
-        return Map.of();
+        return switch (spec.name()) {
+            case "identity-svc" -> Map.of(
+                    "ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + spec.port(portBase),
+                    "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity").resolve("master.key").toString());
+            case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
+            default -> Map.of();
+        };
     }
 
     /** The java executable running this process, so that services run on the same JDK. */

@@ -1,15 +1,58 @@
 package dev.zerogate.identity.grpc;
 
+import com.google.protobuf.Duration;
+import com.google.protobuf.Timestamp;
+import dev.zerogate.identity.SigningKey;
+import dev.zerogate.identity.service.SigningKeyService;
+import dev.zerogate.proto.identity.v1.GetSigningKeysRequest;
+import dev.zerogate.proto.identity.v1.GetSigningKeysResponse;
 import dev.zerogate.proto.identity.v1.MutinyAuthServiceGrpc;
+import dev.zerogate.proto.identity.v1.SigningKeyStatus;
 import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+import java.time.OffsetDateTime;
 
 /**
- * gRPC adapter for `zerogate.identity.v1.AuthService`. Device login, token refresh and revocation, signing keys.
- *
- * <p>No rpc is implemented yet: each answers UNIMPLEMENTED, from the generated base class,
- * until the issue that builds it. The service is still registered, so that health and
- * reflection list it and clients can be written against it.
+ * gRPC adapter for `zerogate.identity.v1.AuthService`: proto to domain and back, nothing else.
+ * Device login, refresh and revocation answer UNIMPLEMENTED until they are built.
  */
 @GrpcService
 public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
+
+    /** How long a verifier may cache the key set; equals the JWKS endpoint's max-age. */
+    static final Duration CACHE_TTL = Duration.newBuilder().setSeconds(300).build();
+
+    private final SigningKeyService signingKeys;
+
+    AuthGrpcService(SigningKeyService signingKeys) {
+        this.signingKeys = signingKeys;
+    }
+
+    @Override
+    public Uni<GetSigningKeysResponse> getSigningKeys(GetSigningKeysRequest request) {
+        return signingKeys.keySet().map(keys -> {
+            GetSigningKeysResponse.Builder response = GetSigningKeysResponse.newBuilder()
+                    .setJwksJson(keys.jwksJson())
+                    .setCacheTtl(CACHE_TTL);
+            for (SigningKey key : keys.published()) {
+                var proto = dev.zerogate.proto.identity.v1.SigningKey.newBuilder()
+                        .setKid(key.kid)
+                        .setAlg(key.alg)
+                        .setStatus(key.status == SigningKey.Status.ACTIVE
+                                ? SigningKeyStatus.SIGNING_KEY_STATUS_ACTIVE
+                                : SigningKeyStatus.SIGNING_KEY_STATUS_RETIRED)
+                        .setCreatedAt(timestamp(key.createdAt));
+                if (key.notAfter != null) {
+                    proto.setNotAfter(timestamp(key.notAfter));
+                }
+                response.addKeys(proto);
+            }
+            return response.build();
+        });
+    }
+
+    private static Timestamp timestamp(OffsetDateTime time) {
+        return Timestamp.newBuilder().setSeconds(time.toEpochSecond()).setNanos(time.getNano()).build();
+    }
 }

@@ -1,0 +1,28 @@
+package dev.zerogate.identity;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What an access token says about its holder.
+ *
+ * @param subject               user or service-account id ({@code sub})
+ * @param sessionId             the login session the token belongs to ({@code sid})
+ * @param groups                zerogate group names ({@code groups})
+ * @param deviceId              the enrolled device, if any ({@code zg_dev})
+ * @param authenticationMethods how the holder proved who they are: pwd, otp, upstream ({@code amr})
+ * @param authenticatedAt       when the holder last authenticated interactively ({@code auth_time})
+ * @param deviceKeyThumbprint   RFC 7638 thumbprint of the device key the token is bound to
+ *                              ({@code cnf.jkt}); a bound token is useless without that key
+ */
+public record AccessTokenClaims(String subject, String sessionId, Set<String> groups, Optional<String> deviceId,
+                                List<String> authenticationMethods, Instant authenticatedAt,
+                                Optional<String> deviceKeyThumbprint) {
+
+    public AccessTokenClaims {
+        groups = Set.copyOf(groups);
+        authenticationMethods = List.copyOf(authenticationMethods);
+    }
+}
