@@ -102,9 +102,20 @@ class WholeSystemTest {
     @Order(3)
     void identityAndPolicyEachMigratedTheirOwnDatabaseInTheOnePostgres() throws Exception {
         try (Connection identity = connect("zerogate_identity"); Connection policy = connect("zerogate_policy")) {
-            assertEquals(List.of("users"), tables(identity));
+            assertEquals(List.of("signing_keys", "users"), tables(identity));
             assertEquals(List.of("remote_networks"), tables(policy));
         }
+    }
+
+    @Test
+    @Order(3)
+    void identityPublishesItsSigningKeysAndKeepsItsMasterKeyOwnerOnly() throws Exception {
+        RunningService identity = stack.services().stream().filter(s -> s.spec().name().equals("identity-svc")).findFirst().orElseThrow();
+        HttpResponse<String> jwks = get("http://127.0.0.1:" + identity.port() + "/oauth2/jwks");
+        assertEquals(200, jwks.statusCode());
+        assertTrue(jwks.body().contains("\"alg\":\"ES256\""), jwks.body());
+        Path masterKey = home.resolve("identity/master.key");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(masterKey)));
     }
 
     @Test
@@ -114,8 +125,11 @@ class WholeSystemTest {
         try (Connection policy = connect("zerogate_policy"); Statement s = policy.createStatement()) {
             s.executeUpdate("INSERT INTO remote_networks (id, name) VALUES (gen_random_uuid(), '" + name + "')");
         }
+        String keysBefore = get(jwksUrl()).body();
         stack.close();
         stack = LocalStackHarness.start(home, portBase);
+        // The signing key, sealed with the master key in the data directory, opens again.
+        assertEquals(keysBefore, get(jwksUrl()).body());
         try (Connection policy = connect("zerogate_policy"); Statement s = policy.createStatement();
              ResultSet rs = s.executeQuery("SELECT count(*) FROM remote_networks WHERE name = '" + name + "'")) {
             rs.next();
@@ -143,6 +157,11 @@ class WholeSystemTest {
             assertTrue(ready.body().contains("\"status\": \"DOWN\""), ready.body());
             assertEquals(200, get(service.healthUrl() + "/live").statusCode(), name + " liveness");
         }
+    }
+
+    private String jwksUrl() {
+        return stack.services().stream().filter(s -> s.spec().name().equals("identity-svc"))
+                .map(s -> "http://127.0.0.1:" + s.port() + "/oauth2/jwks").findFirst().orElseThrow();
     }
 
     private HttpResponse<String> get(String url) throws Exception {
