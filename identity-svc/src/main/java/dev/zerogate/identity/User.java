@@ -31,6 +31,14 @@ public class User {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    /** Argon2id PHC string of a built-in account's password; null for upstream-only users. */
+    @Column(name = "password_hash")
+    public String passwordHash;
+
+    /** May manage zerogate (users, networks, resources, rules). */
+    @Column(name = "is_admin", nullable = false)
+    public boolean admin;
+
     /** Set when an admin disables the account; a disabled user cannot log in. */
     @Column(name = "disabled_at")
     public OffsetDateTime disabledAt;

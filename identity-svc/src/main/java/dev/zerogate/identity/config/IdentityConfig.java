@@ -29,6 +29,22 @@ public interface IdentityConfig {
         /** The {@code aud} of access tokens: the zerogate services that accept them. */
         @WithDefault("zerogate")
         String audience();
+
+        /** A refresh token unused for this long expires; each use issues a new one. */
+        @WithDefault("30d")
+        Duration refreshTokenLifetime();
+
+        /** How long a device login (RFC 8628) waits for the person to approve it. */
+        @WithDefault("10m")
+        Duration deviceCodeLifetime();
+
+        /** Minimum time between two polls of a device login; {@code slow_down} adds 5 s. */
+        @WithDefault("5s")
+        Duration deviceCodeInterval();
+
+        /** How long the first admin's one-time setup link stays valid. */
+        @WithDefault("24h")
+        Duration setupLinkLifetime();
     }
 
     interface Keys {

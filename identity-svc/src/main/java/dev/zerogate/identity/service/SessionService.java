@@ -1,0 +1,138 @@
+package dev.zerogate.identity.service;
+
+import dev.zerogate.identity.AccessTokenClaims;
+import dev.zerogate.identity.RefreshToken;
+import dev.zerogate.identity.Session;
+import dev.zerogate.identity.TokenSet;
+import dev.zerogate.identity.User;
+import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.repository.RefreshTokenRepository;
+import dev.zerogate.identity.repository.SessionRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Login sessions and their tokens. A session is opened by a completed login and issues an
+ * access token and a refresh token. Refresh tokens rotate: each is single use, and its use
+ * issues the next one of the same family. Presenting a spent refresh token again means two
+ * parties hold the family (one of them a thief): the whole session is revoked, the reuse is
+ * audited, and the caller gets {@code invalid_grant}.
+ */
+@ApplicationScoped
+public class SessionService {
+
+    public static final String REUSE_REASON = "REFRESH_TOKEN_REUSE";
+
+    private final SessionRepository sessions;
+    private final RefreshTokenRepository refreshTokens;
+    private final TokenIssuer tokenIssuer;
+    private final AuditLog audit;
+    private final IdentityConfig config;
+    private final Clock clock;
+
+    SessionService(SessionRepository sessions, RefreshTokenRepository refreshTokens, TokenIssuer tokenIssuer,
+                   AuditLog audit, IdentityConfig config, Clock clock) {
+        this.sessions = sessions;
+        this.refreshTokens = refreshTokens;
+        this.tokenIssuer = tokenIssuer;
+        this.audit = audit;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    /** Opens a session for a completed login; runs inside the caller's transaction. */
+    public Uni<TokenSet> open(User user, String clientId, List<String> amr, OffsetDateTime authTime,
+                              Optional<String> deviceKeyThumbprint, String source) {
+        Session session = new Session();
+        session.id = UUID.randomUUID();
+        session.userId = user.id;
+        session.clientId = clientId;
+        session.amr = String.join(" ", amr);
+        session.authTime = authTime;
+        session.deviceKeyThumbprint = deviceKeyThumbprint.orElse(null);
+        session.createdAt = now();
+        return sessions.persist(session)
+                .chain(() -> issue(session))
+                .call(tokens -> audit.record("token.issued", true, user.id.toString(), session.id.toString(), source,
+                        "login through " + clientId));
+    }
+
+    /**
+     * Exchanges a refresh token for a new token set.
+     *
+     * @throws OAuthException {@code invalid_grant} for an unknown, expired, spent or revoked token
+     */
+    public Uni<TokenSet> refresh(String refreshToken, String clientId, String source) {
+        if (!OpaqueTokens.plausible(refreshToken)) {
+            return Uni.createFrom().failure(OAuthException.invalidGrant("refresh token is not valid"));
+        }
+        byte[] digest = OpaqueTokens.digest(refreshToken);
+        OffsetDateTime now = now();
+        // Empty result = reuse detected: the transaction commits the revocation, and only
+        // then does the request fail (a failure inside would roll the revocation back).
+        return Panache.withTransaction(() -> refreshTokens.findById(digest).chain(token -> {
+            if (token == null) {
+                return Uni.createFrom().<Optional<TokenSet>>failure(OAuthException.invalidGrant("refresh token is not valid"));
+            }
+            return sessions.findById(token.sessionId).chain(session -> {
+                if (!session.clientId.equals(clientId)) {
+                    return Uni.createFrom().failure(OAuthException.invalidGrant("refresh token was issued to another client"));
+                }
+                if (session.isRevoked()) {
+                    return Uni.createFrom().failure(OAuthException.invalidGrant("the session has ended"));
+                }
+                if (token.usedAt != null) {
+                    return revokeForReuse(session, source);
+                }
+                if (!token.expiresAt.isAfter(now)) {
+                    return Uni.createFrom().failure(OAuthException.invalidGrant("refresh token has expired"));
+                }
+                return refreshTokens.spend(digest, now).chain(spent -> spent
+                        ? issue(session).map(Optional::of)
+                        // Spent by a concurrent request between our read and our update.
+                        : revokeForReuse(session, source));
+            });
+        })).map(result -> result.orElseThrow(() -> OAuthException.invalidGrant(
+                "refresh token was already used; the session has been revoked")));
+    }
+
+    /** Revokes the session (committed with the caller's transaction) and reports reuse. */
+    private Uni<Optional<TokenSet>> revokeForReuse(Session session, String source) {
+        session.revokedAt = now();
+        session.revokeReason = REUSE_REASON;
+        Log.warnf("refresh token reuse in session %s: session revoked", session.id);
+        return audit.record("refresh.reuse", false, session.userId.toString(), session.id.toString(), source,
+                        "a spent refresh token was presented again; the session is revoked")
+                .replaceWith(Optional.empty());
+    }
+
+    /** Issues an access token and the next refresh token of the session's family. */
+    private Uni<TokenSet> issue(Session session) {
+        String refresh = OpaqueTokens.newToken();
+        RefreshToken stored = new RefreshToken();
+        stored.tokenHash = OpaqueTokens.digest(refresh);
+        stored.sessionId = session.id;
+        stored.issuedAt = now();
+        stored.expiresAt = stored.issuedAt.plus(config.tokens().refreshTokenLifetime());
+        AccessTokenClaims claims = new AccessTokenClaims(session.userId.toString(), session.id.toString(), Set.of(),
+                Optional.empty(), session.authenticationMethods(), session.authTime.toInstant(),
+                Optional.ofNullable(session.deviceKeyThumbprint));
+        return refreshTokens.persist(stored)
+                .chain(() -> tokenIssuer.issueAccessToken(claims))
+                .map(access -> new TokenSet(access, refresh, config.tokens().accessTokenLifetime().toSeconds(), session.id));
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+}
