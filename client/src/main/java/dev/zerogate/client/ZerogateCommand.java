@@ -4,12 +4,14 @@ import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code zerogate} command. Subcommands (login, resources, connect, forward, up, status,
- * logout) arrive with the issues that build them; until then it tells what it is.
+ * The {@code zerogate} command: {@code login}, {@code status} and {@code logout} today;
+ * {@code resources}, {@code connect}, {@code forward} and {@code up} arrive with the issues
+ * that build them.
  */
 @TopCommand
 @Command(name = "zerogate",
         mixinStandardHelpOptions = true,
+        subcommands = {LoginCommand.class, StatusCommand.class, LogoutCommand.class},
         versionProvider = ClientVersion.class,
         description = "Reach your private resources from anywhere, each connection authenticated and authorised.")
 public class ZerogateCommand {

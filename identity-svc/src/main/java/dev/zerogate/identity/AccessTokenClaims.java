@@ -9,6 +9,7 @@ import java.util.Set;
  * What an access token says about its holder.
  *
  * @param subject               user or service-account id ({@code sub})
+ * @param username              the name people know the subject by ({@code preferred_username})
  * @param sessionId             the login session the token belongs to ({@code sid})
  * @param groups                zerogate group names ({@code groups})
  * @param deviceId              the enrolled device, if any ({@code zg_dev})
@@ -17,7 +18,7 @@ import java.util.Set;
  * @param deviceKeyThumbprint   RFC 7638 thumbprint of the device key the token is bound to
  *                              ({@code cnf.jkt}); a bound token is useless without that key
  */
-public record AccessTokenClaims(String subject, String sessionId, Set<String> groups, Optional<String> deviceId,
+public record AccessTokenClaims(String subject, String username, String sessionId, Set<String> groups, Optional<String> deviceId,
                                 List<String> authenticationMethods, Instant authenticatedAt,
                                 Optional<String> deviceKeyThumbprint) {
 

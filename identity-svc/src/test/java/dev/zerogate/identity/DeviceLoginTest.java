@@ -203,6 +203,35 @@ class DeviceLoginTest {
         assertEquals(1, reuses);
     }
 
+    ValidatableResponse revoke(String token) {
+        return given().contentType(ContentType.URLENC).formParam("token", token).formParam("client_id", CLI)
+                .post("/oauth2/revoke").then();
+    }
+
+    @Test
+    void revokingTheRefreshTokenEndsTheSession() {
+        String refreshToken = login().getString("refresh_token");
+        revoke(refreshToken).statusCode(200);
+        refresh(refreshToken).statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void revokingABoundAccessTokenEndsItsSessionToo() {
+        JsonPath started = start("zg_device_key", DEVICE_KEY);
+        verify(started.getString("user_code"), PASSWORD, "approve").statusCode(200);
+        JsonPath tokens = poll(started.getString("device_code")).statusCode(200).extract().jsonPath();
+        revoke(tokens.getString("access_token")).statusCode(200);
+        refresh(tokens.getString("refresh_token")).statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void revokingAnUnknownTokenAnswersTheSame() {
+        revoke("not-a-token-we-issued").statusCode(200);
+        revoke("a.b.c").statusCode(200);
+        given().contentType(ContentType.URLENC).formParam("client_id", CLI).post("/oauth2/revoke")
+                .then().statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
     @Test
     void metadataNamesTheBuiltEndpoints() {
         given().get("/.well-known/oauth-authorization-server").then().statusCode(200)

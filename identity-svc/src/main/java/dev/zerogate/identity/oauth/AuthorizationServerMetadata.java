@@ -33,6 +33,7 @@ public class AuthorizationServerMetadata {
         metadata.put("issuer", issuer);
         metadata.put("token_endpoint", issuer + "/oauth2/token");
         metadata.put("device_authorization_endpoint", issuer + "/oauth2/device_authorization");
+        metadata.put("revocation_endpoint", issuer + "/oauth2/revoke");
         metadata.put("jwks_uri", issuer + "/oauth2/jwks");
         metadata.put("grant_types_supported", List.of(OAuthClients.DEVICE_CODE_GRANT, OAuthClients.REFRESH_TOKEN_GRANT));
         metadata.put("response_types_supported", List.of());

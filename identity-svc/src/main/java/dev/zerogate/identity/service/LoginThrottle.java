@@ -8,7 +8,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,17 +19,17 @@ import java.util.Objects;
  *
  * <h2>Three counters of recent failures</h2>
  * <ul>
- *   <li><b>Pair</b> (account, source): the one a user who mistypes meets. Free for
- *       {@value #PAIR_FREE_FAILURES} failures, then a delay of 1 s after the next failure,
- *       doubling with each further failure up to 15 minutes. This is what stops one address
+ *   <li><b>Pair</b> (account, source): the one a user who mistypes meets.
+ *       {@value #PAIR_FREE_FAILURES} failures may come back to back; after that many the next
+ *       attempt waits 1 s, and each further failure doubles the wait, up to 15 minutes. This is what stops one address
  *       from guessing one account.</li>
  *   <li><b>Source</b> (any account, one source): password spraying, a few guesses at many
- *       accounts from one address. Free for {@value #SOURCE_FREE_FAILURES} failures, then the
- *       same curve: 1 s doubling up to 15 minutes. A source shared by many people (a NAT, a
+ *       accounts from one address. After {@value #SOURCE_FREE_FAILURES} failures the same
+ *       curve: 1 s, doubling up to 15 minutes. A source shared by many people (a NAT, a
  *       corporate proxy) is slowed down as a whole; that is the price of catching spraying,
  *       and it is bounded by the same cap.</li>
  *   <li><b>Account</b> (one account, any source): guessing one account from many addresses.
- *       Free for {@value #ACCOUNT_FREE_FAILURES} failures, then 1 s doubling but capped at
+ *       After {@value #ACCOUNT_FREE_FAILURES} failures 1 s, doubling, but capped at
  *       30 seconds. It is deliberately short: anyone on the internet can make this counter
  *       grow, so a long account-wide lock would let a stranger lock the real user out. At
  *       worst a distributed attacker holds the account at one attempt per 30 s for everybody,
@@ -63,11 +62,13 @@ import java.util.Objects;
  * call {@link #recordFailure} or {@link #recordSuccess}. Record failures for accounts that do
  * not exist too, or the throttle itself tells which accounts exist. Pass the source as the
  * client address, and for IPv6 the /64 prefix: a single host usually holds a whole /64.
- * Check and record are separate steps, so attempts that all pass {@link #check} before any of
- * them is recorded all go through; the hashing cost bounds how many that can be.
+ * Check and record are separate steps, so a burst of parallel attempts that all pass
+ * {@link #check} before the first failure is recorded (within the time one password hash
+ * takes) all go through; a caller that needs a strict limit serialises attempts per account.
  *
- * <p>Thread-safe: all state is guarded by {@code this}. Each call is a few map operations,
- * far cheaper than the password hash it protects, so one lock is not a bottleneck.
+ * <p>Thread-safe: the three maps and their counters are guarded by {@code this}. Keys are
+ * normalised (and long ones hashed) before taking the lock, so each critical section is a few
+ * map operations, far cheaper than the password hash it protects: one lock is no bottleneck.
  */
 @Singleton
 public class LoginThrottle {
@@ -177,28 +178,33 @@ public class LoginThrottle {
      *
      * @return allowed, or refused with the longest remaining delay of the three counters
      */
-    public synchronized Verdict check(String account, String source, Instant now) {
+    public Verdict check(String account, String source, Instant now) {
         Objects.requireNonNull(now, "now");
         String accountKey = key(account);
         String sourceKey = key(source);
-        Verdict verdict = Verdict.ALLOWED;
-        verdict = longer(verdict, remaining(pairs, new PairKey(accountKey, sourceKey), PAIR, now), Limit.ACCOUNT_FROM_SOURCE);
-        verdict = longer(verdict, remaining(sources, sourceKey, SOURCE, now), Limit.SOURCE);
-        verdict = longer(verdict, remaining(accounts, accountKey, ACCOUNT, now), Limit.ACCOUNT);
-        return verdict;
+        synchronized (this) {
+            Verdict verdict = Verdict.ALLOWED;
+            verdict = longer(verdict, remaining(pairs, new PairKey(accountKey, sourceKey), PAIR, now),
+                    Limit.ACCOUNT_FROM_SOURCE);
+            verdict = longer(verdict, remaining(sources, sourceKey, SOURCE, now), Limit.SOURCE);
+            verdict = longer(verdict, remaining(accounts, accountKey, ACCOUNT, now), Limit.ACCOUNT);
+            return verdict;
+        }
     }
 
     /**
      * Counts a failed attempt at {@code now} against the pair, the source and the account.
      * Never throws for any account or source text (null counts as empty).
      */
-    public synchronized void recordFailure(String account, String source, Instant now) {
+    public void recordFailure(String account, String source, Instant now) {
         Objects.requireNonNull(now, "now");
         String accountKey = key(account);
         String sourceKey = key(source);
-        fail(pairs, new PairKey(accountKey, sourceKey), PAIR, now);
-        fail(sources, sourceKey, SOURCE, now);
-        fail(accounts, accountKey, ACCOUNT, now);
+        synchronized (this) {
+            fail(pairs, new PairKey(accountKey, sourceKey), PAIR, now);
+            fail(sources, sourceKey, SOURCE, now);
+            fail(accounts, accountKey, ACCOUNT, now);
+        }
     }
 
     /**
@@ -206,9 +212,12 @@ public class LoginThrottle {
      * the password. The source and account-wide counters are kept (see the class comment).
      * {@code now} is not needed today; it keeps the three methods alike for callers.
      */
-    public synchronized void recordSuccess(String account, String source, Instant now) {
+    public void recordSuccess(String account, String source, Instant now) {
         Objects.requireNonNull(now, "now");
-        pairs.remove(new PairKey(key(account), key(source)));
+        PairKey pair = new PairKey(key(account), key(source));
+        synchronized (this) {
+            pairs.remove(pair);
+        }
     }
 
     /** How many keys each map holds now; for tests of the memory bound. */
@@ -216,23 +225,25 @@ public class LoginThrottle {
         return Math.max(pairs.size(), Math.max(sources.size(), accounts.size()));
     }
 
+    /** The delay left for {@code key} at {@code now}, forgetting it if it expired. Caller holds {@code this}. */
     private <K> Duration remaining(LinkedHashMap<K, Counter> counters, K key, Policy policy, Instant now) {
         Counter counter = counters.get(key);
         if (counter == null) {
             return Duration.ZERO;
         }
-        Instant delayEnds = counter.lastFailure.plus(policy.delayAfter(counter.failures));
-        if (!now.isBefore(delayEnds.plus(WINDOW))) {
+        if (expired(counter, policy, now)) {
             counters.remove(key);
             return Duration.ZERO;
         }
+        Instant delayEnds = delayEnds(counter, policy);
         return now.isBefore(delayEnds) ? Duration.between(now, delayEnds) : Duration.ZERO;
     }
 
+    /** Counts one failure for {@code key}, starting afresh if it expired. Caller holds {@code this}. */
     private <K> void fail(LinkedHashMap<K, Counter> counters, K key, Policy policy, Instant now) {
         // Removed and put back so that the map's order stays "oldest last failure first".
         Counter counter = counters.remove(key);
-        if (counter == null || !now.isBefore(counter.lastFailure.plus(policy.delayAfter(counter.failures)).plus(WINDOW))) {
+        if (counter == null || expired(counter, policy, now)) {
             counter = new Counter();
         }
         counter.failures = Math.min(counter.failures + 1, MAX_COUNTED_FAILURES);
@@ -241,6 +252,15 @@ public class LoginThrottle {
             counter.lastFailure = now;
         }
         counters.put(key, counter); // may evict the eldest, see boundedMap
+    }
+
+    private static Instant delayEnds(Counter counter, Policy policy) {
+        return counter.lastFailure.plus(policy.delayAfter(counter.failures));
+    }
+
+    /** Quiet for the whole window after its delay ended: to be forgotten. */
+    private static boolean expired(Counter counter, Policy policy, Instant now) {
+        return !now.isBefore(delayEnds(counter, policy).plus(WINDOW));
     }
 
     private static Verdict longer(Verdict current, Duration remaining, Limit limit) {

@@ -8,6 +8,7 @@ import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.repository.RefreshTokenRepository;
 import dev.zerogate.identity.repository.SessionRepository;
+import dev.zerogate.identity.repository.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -34,15 +35,17 @@ public class SessionService {
     public static final String REUSE_REASON = "REFRESH_TOKEN_REUSE";
 
     private final SessionRepository sessions;
+    private final UserRepository users;
     private final RefreshTokenRepository refreshTokens;
     private final TokenIssuer tokenIssuer;
     private final AuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
-    SessionService(SessionRepository sessions, RefreshTokenRepository refreshTokens, TokenIssuer tokenIssuer,
-                   AuditLog audit, IdentityConfig config, Clock clock) {
+    SessionService(SessionRepository sessions, UserRepository users, RefreshTokenRepository refreshTokens,
+                   TokenIssuer tokenIssuer, AuditLog audit, IdentityConfig config, Clock clock) {
         this.sessions = sessions;
+        this.users = users;
         this.refreshTokens = refreshTokens;
         this.tokenIssuer = tokenIssuer;
         this.audit = audit;
@@ -106,6 +109,39 @@ public class SessionService {
                 "refresh token was already used; the session has been revoked")));
     }
 
+    /**
+     * Token revocation (RFC 7009) by refresh token: ends the token's session, so that no
+     * refresh token of its family works any more. An unknown token, or one issued to another
+     * client, is ignored (the endpoint answers the same either way).
+     */
+    public Uni<Void> revokeByRefreshToken(String refreshToken, String clientId, String source) {
+        if (!OpaqueTokens.plausible(refreshToken)) {
+            return Uni.createFrom().voidItem();
+        }
+        return Panache.withTransaction(() -> refreshTokens.findById(OpaqueTokens.digest(refreshToken))
+                .chain(token -> token == null ? Uni.createFrom().nullItem() : sessions.findById(token.sessionId))
+                .chain(session -> session == null || !session.clientId.equals(clientId)
+                        ? Uni.createFrom().voidItem()
+                        : end(session, "LOGOUT", source)));
+    }
+
+    /** Token revocation by access token: ends the session named by its {@code sid}. */
+    public Uni<Void> revokeSession(UUID sessionId, String clientId, String source) {
+        return Panache.withTransaction(() -> sessions.findById(sessionId)
+                .chain(session -> session == null || !session.clientId.equals(clientId)
+                        ? Uni.createFrom().voidItem()
+                        : end(session, "LOGOUT", source)));
+    }
+
+    private Uni<Void> end(Session session, String reason, String source) {
+        if (session.isRevoked()) {
+            return Uni.createFrom().voidItem();
+        }
+        session.revokedAt = now();
+        session.revokeReason = reason;
+        return audit.record("session.revoked", true, session.userId.toString(), session.id.toString(), source, reason);
+    }
+
     /** Revokes the session (committed with the caller's transaction) and reports reuse. */
     private Uni<Optional<TokenSet>> revokeForReuse(Session session, String source) {
         session.revokedAt = now();
@@ -124,11 +160,11 @@ public class SessionService {
         stored.sessionId = session.id;
         stored.issuedAt = now();
         stored.expiresAt = stored.issuedAt.plus(config.tokens().refreshTokenLifetime());
-        AccessTokenClaims claims = new AccessTokenClaims(session.userId.toString(), session.id.toString(), Set.of(),
-                Optional.empty(), session.authenticationMethods(), session.authTime.toInstant(),
-                Optional.ofNullable(session.deviceKeyThumbprint));
         return refreshTokens.persist(stored)
-                .chain(() -> tokenIssuer.issueAccessToken(claims))
+                .chain(() -> users.findById(session.userId))
+                .chain(user -> tokenIssuer.issueAccessToken(new AccessTokenClaims(session.userId.toString(), user.username,
+                        session.id.toString(), Set.of(), Optional.empty(), session.authenticationMethods(),
+                        session.authTime.toInstant(), Optional.ofNullable(session.deviceKeyThumbprint))))
                 .map(access -> new TokenSet(access, refresh, config.tokens().accessTokenLifetime().toSeconds(), session.id));
     }
 

@@ -44,6 +44,7 @@ public class TokenIssuer {
                     .expiresAt(now.plus(config.tokens().accessTokenLifetime()))
                     .claim("jti", UUID.randomUUID().toString())
                     .claim("sid", claims.sessionId())
+                    .preferredUserName(claims.username())
                     .groups(claims.groups())
                     .claim("amr", claims.authenticationMethods())
                     .claim("auth_time", claims.authenticatedAt().getEpochSecond());

@@ -11,6 +11,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Base32Test {
 
@@ -95,6 +96,6 @@ class Base32Test {
             accepted++;
             assertEquals(input, Base32.encode(decoded));
         }
-        assertEquals(true, accepted > 1000, "accepted " + accepted);
+        assertTrue(accepted > 1000, "accepted " + accepted);
     }
 }

@@ -4,10 +4,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.params.provider.NullAndEmptySource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.Arrays;
+import java.util.Random;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -200,6 +200,38 @@ class PasswordHasherTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> hasher.hash(password));
         assertFalse(e.getMessage().contains("pw"), e.getMessage());
         assertFalse(hasher.verify(password, hasher.hash("pw".toCharArray())));
+    }
+
+    /**
+     * Fuzz of the stored-string parser: character-level mutations of a valid string never throw.
+     * Only needsRehash is called, so a mutation that still parses costs no hashing.
+     */
+    @Test
+    void mutatedStoredHashesNeverThrow() {
+        String valid = "$argon2id$v=19$m=19456,t=2,p=1$emVyb2dhdGUtc2FsdC0wMQ$FK8vJ2suzUyYbZnGKOvrbWaMOzz2TlAyGdzTleP5GFY";
+        String alphabet = "$=,+/0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_!é\u0000";
+        Random random = new Random(9106);
+        for (int i = 0; i < 20_000; i++) {
+            StringBuilder mutated = new StringBuilder(valid);
+            for (int edits = 1 + random.nextInt(3); edits > 0; edits--) {
+                int at = random.nextInt(mutated.length() + 1);
+                char c = alphabet.charAt(random.nextInt(alphabet.length()));
+                int operation = random.nextInt(3);
+                if (operation == 0 || at == mutated.length()) {
+                    mutated.insert(at, c);
+                } else if (operation == 1) {
+                    mutated.deleteCharAt(at);
+                } else {
+                    mutated.setCharAt(at, c);
+                }
+            }
+            String phc = mutated.toString();
+            boolean rehash = hasher.needsRehash(phc);
+            if (!rehash) {
+                // Whatever still parses with the current parameters has the current shape.
+                assertTrue(phc.startsWith("$argon2id$v=19$m=19456,t=2,p=1$"), phc);
+            }
+        }
     }
 
     @Test

@@ -81,6 +81,23 @@ public final class AccessTokenVerifier {
      */
     public VerifiedAccessToken verify(String token, String jwksJson, Optional<String> presentedKeyThumbprint)
             throws TokenRejectedException {
+        VerifiedAccessToken verified = verifyIgnoringKeyBinding(token, jwksJson);
+        if (verified.deviceKeyThumbprint().isPresent()) {
+            if (presentedKeyThumbprint.isEmpty()) {
+                throw new TokenRejectedException(Reason.KEY_BINDING_MISSING, "token is bound to a device key that was not presented");
+            }
+            if (!MessageDigest.isEqual(bytes(verified.deviceKeyThumbprint().get()), bytes(presentedKeyThumbprint.get()))) {
+                throw new TokenRejectedException(Reason.KEY_BINDING_MISMATCH, "token is bound to another device key");
+            }
+        }
+        return verified;
+    }
+
+    /**
+     * Everything {@link #verify} checks except the key binding. Only for uses where holding
+     * the token is enough by design, such as ending its session (RFC 7009): never to grant access.
+     */
+    public VerifiedAccessToken verifyIgnoringKeyBinding(String token, String jwksJson) throws TokenRejectedException {
         JsonWebStructure structure;
         try {
             structure = JsonWebStructure.fromCompactSerialization(token);
@@ -112,16 +129,7 @@ public final class AccessTokenVerifier {
         if (Instant.ofEpochSecond(jwt.getIssuedAtTime()).isAfter(Instant.now().plus(clockSkew))) {
             throw new TokenRejectedException(Reason.NOT_YET_VALID, "token is issued in the future");
         }
-        VerifiedAccessToken verified = toVerified(jwt);
-        if (verified.deviceKeyThumbprint().isPresent()) {
-            if (presentedKeyThumbprint.isEmpty()) {
-                throw new TokenRejectedException(Reason.KEY_BINDING_MISSING, "token is bound to a device key that was not presented");
-            }
-            if (!MessageDigest.isEqual(bytes(verified.deviceKeyThumbprint().get()), bytes(presentedKeyThumbprint.get()))) {
-                throw new TokenRejectedException(Reason.KEY_BINDING_MISMATCH, "token is bound to another device key");
-            }
-        }
-        return verified;
+        return toVerified(jwt);
     }
 
     private Map<String, DefaultJWTParser> parsersFor(String jwksJson) throws TokenRejectedException {

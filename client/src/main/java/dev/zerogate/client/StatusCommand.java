@@ -1,0 +1,39 @@
+package dev.zerogate.client;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code zerogate status}: who is logged in, on which device, until when. */
+@Command(name = "status", description = "Show who is logged in on this device, and until when.")
+public class StatusCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        ConfigDirectory config = ConfigDirectory.fromEnvironment();
+        Optional<Credentials> credentials = Credentials.load(config);
+        if (credentials.isEmpty()) {
+            out.println("Not logged in. Run: zerogate login");
+            return 1;
+        }
+        AccessTokenView token = AccessTokenView.decode(credentials.get().accessToken());
+        DeviceKey deviceKey = DeviceKey.loadOrCreate(config);
+        out.printf("Logged in as %s (user %s)%n", token.username(), token.subject());
+        out.printf("Server:      %s%n", credentials.get().server());
+        out.printf("Session:     %s%n", token.sessionId());
+        out.printf("Device key:  %s%s%n", deviceKey.thumbprint(),
+                token.deviceKeyThumbprint().equals(deviceKey.thumbprint()) ? " (the session is bound to it)" : " (NOT the key the session is bound to)");
+        boolean expired = token.expiresAt().isBefore(Instant.now());
+        out.printf("Access:      %s %s%n", expired ? "expired at" : "valid until", token.expiresAt());
+        return 0;
+    }
+}

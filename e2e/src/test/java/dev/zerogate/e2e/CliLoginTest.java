@@ -1,0 +1,146 @@
+package dev.zerogate.e2e;
+
+import dev.zerogate.local.LocalOptions;
+import dev.zerogate.local.LocalStack;
+import dev.zerogate.local.LocalStack.RunningService;
+import dev.zerogate.testkit.TempDirs;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A person's first minutes: the first admin is created through the one-time link that
+ * identity-svc printed, then {@code zerogate login} (the packaged CLI, as a process) logs in
+ * with the device flow, {@code status} shows it, and {@code logout} ends the session.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class CliLoginTest {
+
+    static final Pattern SETUP_LINK = Pattern.compile("(http://127\\.0\\.0\\.1:\\d+/setup\\?token=[A-Za-z0-9_-]+)");
+    static final Pattern USER_CODE = Pattern.compile("user_code=([A-Z]{4}-[A-Z]{4})");
+    static final String PASSWORD = "an admin password for the test";
+
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private Path home;
+    private Path configDir;
+    private LocalStack stack;
+    private String identityUrl;
+
+    @BeforeAll
+    void start() throws Exception {
+        home = Files.createTempDirectory("zerogate-cli-");
+        configDir = home.resolve("cli-config");
+        stack = LocalStackHarness.start(home, LocalStackHarness.freePortBase());
+        RunningService identity = stack.services().stream().filter(s -> s.spec().name().equals("identity-svc")).findFirst().orElseThrow();
+        identityUrl = "http://127.0.0.1:" + identity.port();
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (stack != null) {
+            stack.close();
+        }
+        TempDirs.deleteRecursively(home);
+    }
+
+    @Test
+    void firstAdminLogsInWithTheCliSeesStatusAndLogsOut() throws Exception {
+        Matcher link = SETUP_LINK.matcher(Files.readString(home.resolve("logs/identity-svc.log")));
+        assertTrue(link.find(), "identity-svc printed no setup link");
+        String setupToken = URI.create(link.group(1)).getQuery().substring("token=".length());
+        assertEquals(200, postForm("/setup", Map.of("token", setupToken, "username", "admin",
+                "password", PASSWORD, "confirm", PASSWORD)).statusCode());
+
+        Process login = cli("login", "--server", identityUrl, "--no-browser");
+        String userCode = null;
+        StringBuilder output = new StringBuilder();
+        BufferedReader lines = new BufferedReader(new InputStreamReader(login.getInputStream(), StandardCharsets.UTF_8));
+        for (String line; userCode == null && (line = lines.readLine()) != null; ) {
+            output.append(line).append('\n');
+            Matcher code = USER_CODE.matcher(line);
+            if (code.find()) {
+                userCode = code.group(1);
+            }
+        }
+        assertTrue(userCode != null, "no code printed:\n" + output);
+        HttpResponse<String> approved = postForm("/device", Map.of("user_code", userCode, "username", "admin",
+                "password", PASSWORD, "action", "approve"));
+        assertEquals(200, approved.statusCode(), approved.body());
+        assertTrue(login.waitFor(60, TimeUnit.SECONDS), "login did not finish after approval");
+        String rest = lines.lines().collect(Collectors.joining("\n"));
+        assertEquals(0, login.exitValue(), output + rest);
+        assertTrue(rest.contains("Logged in as admin"), rest);
+
+        assertEquals("rwx------", permissions(configDir));
+        assertEquals("rw-------", permissions(configDir.resolve("credentials.json")));
+        assertEquals("rw-------", permissions(configDir.resolve("device.key")));
+
+        Process status = cli("status");
+        String statusOut = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(status.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, status.exitValue(), statusOut);
+        assertTrue(statusOut.contains("Logged in as admin") && statusOut.contains("(the session is bound to it)"), statusOut);
+
+        String refreshToken = Files.readString(configDir.resolve("credentials.json")).replaceAll(".*\"refresh_token\":\"([^\"]+)\".*", "$1");
+        Process logout = cli("logout");
+        assertTrue(logout.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(0, logout.exitValue(), new String(logout.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertFalse(Files.exists(configDir.resolve("credentials.json")));
+        HttpResponse<String> refreshed = postForm("/oauth2/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", refreshToken, "client_id", "zerogate-cli"));
+        assertEquals(400, refreshed.statusCode(), "the session outlived logout: " + refreshed.body());
+        assertTrue(refreshed.body().contains("invalid_grant"), refreshed.body());
+
+        Process after = cli("status");
+        assertTrue(after.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(1, after.exitValue());
+    }
+
+    private Process cli(String... args) throws IOException {
+        Path app = LocalStackHarness.projectDir().resolve("client/target/quarkus-app/quarkus-run.jar");
+        List<String> command = new java.util.ArrayList<>(List.of(LocalOptions.currentJava(), "-jar", app.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("ZEROGATE_CONFIG_DIR", configDir.toString());
+        builder.environment().remove("DISPLAY");
+        return builder.start();
+    }
+
+    private HttpResponse<String> postForm(String path, Map<String, String> form) throws Exception {
+        String body = form.entrySet().stream()
+                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .collect(Collectors.joining("&"));
+        return http.send(HttpRequest.newBuilder(URI.create(identityUrl + path)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String permissions(Path path) throws IOException {
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+}
