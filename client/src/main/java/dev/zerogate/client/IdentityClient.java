@@ -126,6 +126,10 @@ public final class IdentityClient {
                 .build();
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (java.net.ConnectException e) {
+            throw new UnreachableException("cannot reach identity-svc at " + server + ": connection refused");
+        } catch (java.net.http.HttpTimeoutException e) {
+            throw new UnreachableException("identity-svc at " + server + " did not answer in time");
         } catch (IOException e) {
             throw new UnreachableException("cannot reach identity-svc at " + server + ": "
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
