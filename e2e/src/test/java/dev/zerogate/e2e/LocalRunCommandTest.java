@@ -81,6 +81,7 @@ class LocalRunCommandTest {
                 assertTrue(summary.contains(name), summary);
             }
             assertTrue(summary.contains("127.0.0.1:" + (portBase + 1)), summary);
+            assertTrue(summary.contains("http://127.0.0.1:" + (portBase + 1) + "/setup?token="), "no setup link on first start:\n" + summary);
 
             // A second start on the same data directory is refused while the first runs.
             Outcome second = command("start", "--home", home.toString(), "--port-base", Integer.toString(portBase + 10),

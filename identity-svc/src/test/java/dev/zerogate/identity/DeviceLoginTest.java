@@ -165,6 +165,22 @@ class DeviceLoginTest {
     }
 
     @Test
+    void repeatedWrongPasswordsSlowDownEvenTheRightOne() {
+        JsonPath started = start();
+        String userCode = started.getString("user_code");
+        for (int i = 0; i < 3; i++) {
+            verify(userCode, "guess " + i, "approve").statusCode(401).body(containsString("wrong username or password"));
+        }
+        // The fourth attempt comes too soon: refused without checking the password at all.
+        verify(userCode, PASSWORD, "approve").statusCode(401).body(containsString("try again"));
+        clock.shift(Duration.ofSeconds(2));
+        verify(userCode, PASSWORD, "approve").statusCode(200).body(containsString("Device allowed"));
+        long throttled = pool.preparedQuery("SELECT count(*) FROM audit_events WHERE action = 'login' AND actor = $1 AND detail = 'throttled'")
+                .execute(Tuple.of(username)).await().indefinitely().iterator().next().getLong(0);
+        assertEquals(1, throttled);
+    }
+
+    @Test
     void unknownDeviceCodeAndUnknownClientAreRefused() {
         poll("no-such-device-code").statusCode(400).body("error", equalTo("invalid_grant"));
         given().contentType(ContentType.URLENC).formParam("client_id", "evil-client")

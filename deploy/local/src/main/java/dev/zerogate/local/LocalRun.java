@@ -155,9 +155,32 @@ public final class LocalRun {
             out.printf("  %-14s %-30s %s%n", s.spec().name(), "127.0.0.1:" + s.port() + " (gRPC+HTTP)", s.healthUrl());
         }
         out.println();
+        setupLink(options).ifPresent(link -> {
+            out.println("No admin exists yet. Create one with this one-time link (valid 24 h):");
+            out.println("  " + link);
+            out.println("then log in from a terminal:  java -jar client/target/quarkus-app/quarkus-run.jar login");
+            out.println();
+        });
         out.println("data: " + options.home() + "   logs: " + options.logDir());
         out.println("Ctrl-C (or ./zerogate-local stop) stops everything; the data stays for the next start.");
         out.flush();
+    }
+
+    /** The setup link identity-svc printed during this start, if it printed one (no admin yet). */
+    static Optional<String> setupLink(LocalOptions options) {
+        try {
+            String log = Files.readString(options.logDir().resolve("identity-svc.log"));
+            // Only this start's part of the appended log counts.
+            String thisStart = log.substring(Math.max(0, log.lastIndexOf("---- ")));
+            java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/setup\\?token=[A-Za-z0-9_-]+)").matcher(thisStart);
+            String last = null;
+            while (link.find()) {
+                last = link.group(1);
+            }
+            return Optional.ofNullable(last);
+        } catch (IOException e) {
+            return Optional.empty();
+        }
     }
 
     private static int stop(LocalOptions options, PrintStream out, PrintStream err) {
