@@ -21,6 +21,14 @@ public interface IdentityConfig {
 
     Keys keys();
 
+    Devices devices();
+
+    interface Devices {
+        /** Lifetime of a device certificate; the client renews at two thirds of it. 1h to 7d. */
+        @WithDefault("24h")
+        Duration certificateLifetime();
+    }
+
     interface Tokens {
         /** Lifetime of an access token. Short: revocation is also enforced by the policy stream. */
         @WithDefault("10m")

@@ -1,15 +1,112 @@
 package dev.zerogate.identity.grpc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
+import dev.zerogate.identity.service.DeviceEnrollment;
+import dev.zerogate.proto.identity.v1.CertificateBundle;
+import dev.zerogate.proto.identity.v1.Device;
+import dev.zerogate.proto.identity.v1.DevicePosture;
+import dev.zerogate.proto.identity.v1.DeviceState;
+import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
+import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
 import dev.zerogate.proto.identity.v1.MutinyEnrollmentServiceGrpc;
+import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
+import io.smallrye.mutiny.Uni;
+
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
- * gRPC adapter for `zerogate.identity.v1.EnrollmentService`. Device and connector certificates.
- *
- * <p>No rpc is implemented yet: each answers UNIMPLEMENTED, from the generated base class,
- * until the issue that builds it. The service is still registered, so that health and
- * reflection list it and clients can be written against it.
+ * gRPC adapter for `zerogate.identity.v1.EnrollmentService`: every call authenticated by an
+ * access token ({@link AccessTokenInterceptor}). EnrollDevice is built; the connector and
+ * renewal rpcs answer UNIMPLEMENTED until their issue.
  */
 @GrpcService
+@RegisterInterceptor(AccessTokenInterceptor.class)
 public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.EnrollmentServiceImplBase {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final DeviceEnrollment enrollment;
+
+    EnrollmentGrpcService(DeviceEnrollment enrollment) {
+        this.enrollment = enrollment;
+    }
+
+    @Override
+    public Uni<EnrollDeviceResponse> enrollDevice(EnrollDeviceRequest request) {
+        var caller = AccessTokenInterceptor.CALLER.get();
+        if (!request.hasPosture()) {
+            return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription("posture is required").asRuntimeException());
+        }
+        return enrollment.enroll(caller, request.getCsr().toByteArray(), request.getDeviceName(), postureJson(request.getPosture()))
+                .map(enrolled -> {
+                    X509Certificate leaf = enrolled.certificate().certificate();
+                    Instant notBefore = leaf.getNotBefore().toInstant();
+                    Instant notAfter = leaf.getNotAfter().toInstant();
+                    Instant renewAfter = notBefore.plusMillis((notAfter.toEpochMilli() - notBefore.toEpochMilli()) * 2 / 3);
+                    return EnrollDeviceResponse.newBuilder()
+                            .setDevice(Device.newBuilder()
+                                    .setId(enrolled.device().id.toString())
+                                    .setUserId(enrolled.device().userId.toString())
+                                    .setName(enrolled.device().name)
+                                    .setState(DeviceState.DEVICE_STATE_ACTIVE)
+                                    .setKeyThumbprint(enrolled.device().keyThumbprint)
+                                    .setCertificateSerial(enrolled.device().certificateSerial)
+                                    .setCertificateNotAfter(timestamp(notAfter))
+                                    .setPosture(request.getPosture())
+                                    .setEnrolledAt(timestamp(enrolled.device().enrolledAt)))
+                            .setCertificate(CertificateBundle.newBuilder()
+                                    .addCertificateChain(der(leaf))
+                                    .addTrustAnchors(der(enrollment.trustAnchor()))
+                                    .setSerialNumber(enrolled.certificate().serialHex())
+                                    .setNotBefore(timestamp(notBefore))
+                                    .setNotAfter(timestamp(notAfter))
+                                    .setRenewAfter(timestamp(renewAfter)))
+                            .build();
+                })
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private static String postureJson(DevicePosture posture) {
+        Map<String, Object> fields = new LinkedHashMap<>();
+        fields.put("os", posture.getOs().name());
+        fields.put("os_version", posture.getOsVersion());
+        if (posture.hasDiskEncrypted()) {
+            fields.put("disk_encrypted", posture.getDiskEncrypted());
+        }
+        if (posture.hasScreenLockEnabled()) {
+            fields.put("screen_lock_enabled", posture.getScreenLockEnabled());
+        }
+        fields.put("client_version", posture.getClientVersion());
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static ByteString der(X509Certificate certificate) {
+        try {
+            return ByteString.copyFrom(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Timestamp timestamp(Instant instant) {
+        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
+    }
+
+    private static Timestamp timestamp(OffsetDateTime time) {
+        return timestamp(time.toInstant());
+    }
 }

@@ -83,6 +83,25 @@ public class SigningKeyService {
         return reload();
     }
 
+    /**
+     * The key set last loaded, without touching the database: for synchronous verifiers (gRPC
+     * interceptors). Kept fresh by {@link #reloadPeriodically()} and every {@link #keySet()}.
+     */
+    public KeySet cachedKeySet() {
+        KeySet cached = current;
+        if (cached == null) {
+            throw new IllegalStateException("signing keys not loaded yet");
+        }
+        return cached;
+    }
+
+    /** Picks up keys rotated by another replica even when nothing asks for the key set. */
+    @Scheduled(every = "${zerogate.identity.keys.reload-interval:30s}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> reloadPeriodically() {
+        return reload().replaceWithVoid();
+    }
+
     /** Reads the active and published keys from the database and makes them current. */
     public Uni<KeySet> reload() {
         OffsetDateTime now = now();

@@ -1,0 +1,62 @@
+package dev.zerogate.identity.grpc;
+
+import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.service.SigningKeyService;
+import dev.zerogate.servicekit.token.AccessTokenVerifier;
+import dev.zerogate.servicekit.token.TokenRejectedException;
+import dev.zerogate.servicekit.token.VerifiedAccessToken;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.Status;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+
+/**
+ * Authenticates a gRPC call by its {@code authorization: Bearer <access token>} metadata and
+ * puts the verified token in the call's context ({@link #CALLER}); handlers never parse
+ * tokens. The key binding ({@code cnf}) is left to the handler, which knows what proves the
+ * key in its rpc (a CSR's signature today, the TLS client certificate once clients use one).
+ */
+@ApplicationScoped
+public class AccessTokenInterceptor implements ServerInterceptor {
+
+    public static final Context.Key<VerifiedAccessToken> CALLER = Context.key("zerogate-caller");
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final String BEARER = "Bearer ";
+
+    private final SigningKeyService signingKeys;
+    private final AccessTokenVerifier verifier;
+
+    AccessTokenInterceptor(SigningKeyService signingKeys, IdentityConfig config) {
+        this.signingKeys = signingKeys;
+        this.verifier = new AccessTokenVerifier(config.issuer(), config.tokens().audience(), Duration.ofSeconds(30));
+    }
+
+    @Override
+    public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        String authorization = headers.get(AUTHORIZATION);
+        if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            return refuse(call, "missing bearer access token");
+        }
+        try {
+            VerifiedAccessToken caller = verifier.verifyIgnoringKeyBinding(
+                    authorization.substring(BEARER.length()).strip(), signingKeys.cachedKeySet().jwksJson());
+            return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
+        } catch (TokenRejectedException e) {
+            Log.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), e.reason());
+            return refuse(call, "access token refused: " + e.getMessage());
+        }
+    }
+
+    private static <Q, R> ServerCall.Listener<Q> refuse(ServerCall<Q, R> call, String message) {
+        call.close(Status.UNAUTHENTICATED.withDescription(message), new Metadata());
+        return new ServerCall.Listener<>() {
+        };
+    }
+}
