@@ -8,7 +8,11 @@ public class ClientVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String version = ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("unknown");
-        return new String[] {"zerogate " + version, "java " + Runtime.version()};
+        return new String[] {"zerogate " + version(), "java " + Runtime.version()};
+    }
+
+    /** This build's version, e.g. {@code 0.1.0-SNAPSHOT}. */
+    static String version() {
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class).orElse("0.0.0");
     }
 }

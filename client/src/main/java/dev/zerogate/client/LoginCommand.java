@@ -71,7 +71,15 @@ public class LoginCommand implements Callable<Integer> {
                 new Credentials(server, answer.accessToken(), answer.refreshToken(),
                         Instant.now().plusSeconds(answer.expiresIn()).getEpochSecond()).save(config);
                 AccessTokenView token = AccessTokenView.decode(answer.accessToken());
-                out.println("Logged in as " + token.username() + " on this device (key " + deviceKey.thumbprint().substring(0, 12) + "...).");
+                out.println("Logged in as " + token.username() + ".");
+                try {
+                    var enrolled = DeviceEnroller.enroll(server, answer.accessToken(), deviceKey, config);
+                    out.println("Device " + enrolled.getDevice().getName() + " enrolled (certificate valid until "
+                            + Instant.ofEpochSecond(enrolled.getCertificate().getNotAfter().getSeconds()) + ").");
+                } catch (Exception e) {
+                    err.println("zerogate: logged in, but " + e.getMessage() + "; run zerogate login again to retry.");
+                    return 1;
+                }
                 return 0;
             }
             switch (answer.error()) {

@@ -34,6 +34,7 @@ public class LogoutCommand implements Callable<Integer> {
             exit = 1;
         }
         Credentials.delete(config);
+        java.nio.file.Files.deleteIfExists(config.path(DeviceEnroller.CERTIFICATE_FILE));
         out.println("Logged out; credentials deleted.");
         return exit;
     }

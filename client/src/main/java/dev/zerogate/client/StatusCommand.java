@@ -32,6 +32,15 @@ public class StatusCommand implements Callable<Integer> {
         out.printf("Session:     %s%n", token.sessionId());
         out.printf("Device key:  %s%s%n", deviceKey.thumbprint(),
                 token.deviceKeyThumbprint().equals(deviceKey.thumbprint()) ? " (the session is bound to it)" : " (NOT the key the session is bound to)");
+        java.nio.file.Path certificate = config.path(DeviceEnroller.CERTIFICATE_FILE);
+        if (java.nio.file.Files.exists(certificate)) {
+            try (var in = java.nio.file.Files.newInputStream(certificate)) {
+                var x509 = (java.security.cert.X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in);
+                out.printf("Device cert: %s, valid until %s%n", x509.getSubjectX500Principal().getName(), x509.getNotAfter().toInstant());
+            }
+        } else {
+            out.println("Device cert: none (not enrolled; run zerogate login)");
+        }
         boolean expired = token.expiresAt().isBefore(Instant.now());
         out.printf("Access:      %s %s%n", expired ? "expired at" : "valid until", token.expiresAt());
         return 0;

@@ -95,16 +95,20 @@ class CliLoginTest {
         String rest = lines.lines().collect(Collectors.joining("\n"));
         assertEquals(0, login.exitValue(), output + rest);
         assertTrue(rest.contains("Logged in as admin"), rest);
+        assertTrue(rest.contains("enrolled (certificate valid until"), rest);
 
         assertEquals("rwx------", permissions(configDir));
         assertEquals("rw-------", permissions(configDir.resolve("credentials.json")));
         assertEquals("rw-------", permissions(configDir.resolve("device.key")));
+        assertEquals("rw-------", permissions(configDir.resolve("device.crt")));
+        assertDeviceCertificateChainsToTheCa();
 
         Process status = cli("status");
         String statusOut = new String(status.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(status.waitFor(30, TimeUnit.SECONDS));
         assertEquals(0, status.exitValue(), statusOut);
         assertTrue(statusOut.contains("Logged in as admin") && statusOut.contains("(the session is bound to it)"), statusOut);
+        assertTrue(statusOut.contains("Device cert: CN=device "), statusOut);
 
         String refreshToken = Files.readString(configDir.resolve("credentials.json")).replaceAll(".*\"refresh_token\":\"([^\"]+)\".*", "$1");
         Process logout = cli("logout");
@@ -119,6 +123,21 @@ class CliLoginTest {
         Process after = cli("status");
         assertTrue(after.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, after.exitValue());
+    }
+
+    private void assertDeviceCertificateChainsToTheCa() throws Exception {
+        var x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+        java.security.cert.X509Certificate device;
+        java.security.cert.X509Certificate ca;
+        try (var in = Files.newInputStream(configDir.resolve("device.crt"))) {
+            device = (java.security.cert.X509Certificate) x509.generateCertificate(in);
+        }
+        try (var in = Files.newInputStream(configDir.resolve("ca.crt"))) {
+            ca = (java.security.cert.X509Certificate) x509.generateCertificate(in);
+        }
+        var pkix = new java.security.cert.PKIXParameters(java.util.Set.of(new java.security.cert.TrustAnchor(ca, null)));
+        pkix.setRevocationEnabled(false);
+        java.security.cert.CertPathValidator.getInstance("PKIX").validate(x509.generateCertPath(List.of(device)), pkix);
     }
 
     private Process cli(String... args) throws IOException {
