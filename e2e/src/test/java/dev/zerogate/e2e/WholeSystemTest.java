@@ -43,7 +43,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class WholeSystemTest {
 
     private static final Map<String, List<String>> CONTRACTS = Map.of(
-            "identity-svc", List.of("zerogate.identity.v1.AuthService", "zerogate.identity.v1.EnrollmentService",
+            "identity-svc", List.of("zerogate.identity.v1.AuthService", "zerogate.identity.v1.AccountService", "zerogate.identity.v1.EnrollmentService",
                     "zerogate.identity.v1.IdentityAdminService"),
             "policy-svc", List.of("zerogate.policy.v1.PolicyAdminService", "zerogate.policy.v1.AuthorizationService",
                     "zerogate.policy.v1.PolicyStreamService", "zerogate.policy.v1.AuditService"),

@@ -39,6 +39,18 @@ public class User {
     @Column(name = "is_admin", nullable = false)
     public boolean admin;
 
+    /** TOTP secret sealed with the master key; set at enrolment, in use once confirmed. */
+    @Column(name = "totp_secret_sealed")
+    public byte[] totpSecretSealed;
+
+    /** When the second factor was confirmed; from then on logins need a one-time code. */
+    @Column(name = "totp_confirmed_at")
+    public OffsetDateTime totpConfirmedAt;
+
+    /** The TOTP time step last used to log in; a code of that step or older is refused. */
+    @Column(name = "totp_last_step")
+    public Long totpLastStep;
+
     /** Set when an admin disables the account; a disabled user cannot log in. */
     @Column(name = "disabled_at")
     public OffsetDateTime disabledAt;

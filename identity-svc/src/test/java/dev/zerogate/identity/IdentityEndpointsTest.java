@@ -20,7 +20,7 @@ class IdentityEndpointsTest extends ServiceEndpointsContract {
     @Override
     protected List<String> contracts() {
         return List.of(
-                "zerogate.identity.v1.AuthService",
+                "zerogate.identity.v1.AuthService", "zerogate.identity.v1.AccountService",
                 "zerogate.identity.v1.EnrollmentService",
                 "zerogate.identity.v1.IdentityAdminService");
     }

@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
-import java.util.List;
 
 /**
  * The verification page of a device login (RFC 8628 §3.3): the person enters (or finds
@@ -47,14 +46,15 @@ public class DeviceVerificationPage {
         String userCode = Pages.value(form, "user_code");
         String username = Pages.value(form, "username");
         char[] password = Pages.value(form, "password").toCharArray();
+        String otp = Pages.value(form, "otp");
         boolean approve = !"deny".equals(Pages.value(form, "action"));
         String source = OAuthForms.source(request);
         return deviceLogins.isPending(userCode).chain(pending -> {
             if (!pending) {
                 return Uni.createFrom().item(Pages.page(400, formHtml(userCode, "That code is unknown or has expired. Start again with zerogate login.")));
             }
-            return accounts.authenticate(username, password, source)
-                    .chain(user -> deviceLogins.decide(userCode, user, List.of("pwd"), approve, source))
+            return accounts.authenticate(username, password, otp, source)
+                    .chain(login -> deviceLogins.decide(userCode, login.user(), login.amr(), approve, source))
                     .map(decided -> decided
                             ? Pages.page(200, done(approve))
                             : Pages.page(400, formHtml(userCode, "That code is unknown or has expired. Start again with zerogate login.")))
@@ -71,6 +71,7 @@ public class DeviceVerificationPage {
                         + "\" autocomplete=\"off\" required></label>"
                         + "<label>Username<input name=\"username\" autocomplete=\"username\" required></label>"
                         + "<label>Password<input type=\"password\" name=\"password\" autocomplete=\"current-password\" required></label>"
+                        + "<label>One-time code (if your account has one)<input name=\"otp\" inputmode=\"numeric\" autocomplete=\"one-time-code\" pattern=\"[0-9]{6}\"></label>"
                         + "<button name=\"action\" value=\"approve\">Log in and allow this device</button> "
                         + "<button name=\"action\" value=\"deny\">Deny</button>"
                         + "</form>"

@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Built-in accounts: a username and an Argon2id password hash, for a home lab that needs no
@@ -17,6 +18,7 @@ import java.util.Arrays;
  * account exists, and are audited.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // the decoy hash is computed at start, not on the event loop
 public class LocalAccountService {
 
     static final String BAD_CREDENTIALS = "wrong username or password";
@@ -27,11 +29,13 @@ public class LocalAccountService {
     private final AuditLog audit;
     private final Vertx vertx;
     private final Clock clock;
+    private final SecondFactor secondFactor;
     /** Verified against when the account does not exist, so both cases cost the same. */
     private final String decoyHash;
 
     LocalAccountService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, AuditLog audit,
-                        Vertx vertx, Clock clock) {
+                        Vertx vertx, Clock clock, SecondFactor secondFactor) {
+        this.secondFactor = secondFactor;
         this.users = users;
         this.hasher = hasher;
         this.throttle = throttle;
@@ -79,13 +83,21 @@ public class LocalAccountService {
                         (admin ? "admin " : "user ") + username));
     }
 
+    /** A successful login: who, and how they proved it ({@code amr}). */
+    public record Authenticated(User user, List<String> amr) {
+    }
+
+    static final String OTP_NEEDED = "enter the one-time code from your authenticator app";
+
     /**
-     * Checks a username and password from {@code source} (the client address).
+     * Checks a username, password and (for accounts with a second factor) one-time code from
+     * {@code source} (the client address). Every failure, including a wrong or replayed code,
+     * counts towards throttling; the message never says which part was wrong, except that a
+     * code is needed when the password was right and none was given.
      *
-     * @return the user; fails with {@link LoginFailedException} for wrong credentials, a
-     * disabled account, or too many recent failures
+     * @return the user and {@code amr}; fails with {@link LoginFailedException}
      */
-    public Uni<User> authenticate(String username, char[] password, String source) {
+    public Uni<Authenticated> authenticate(String username, char[] password, String otp, String source) {
         String name = username == null ? "" : username.strip().toLowerCase(java.util.Locale.ROOT);
         LoginThrottle.Verdict verdict = throttle.check(name, source, clock.instant());
         if (!verdict.allowed()) {
@@ -98,14 +110,30 @@ public class LocalAccountService {
                         Arrays.fill(password, '\0');
                         boolean ok = matches && user != null && user.passwordHash != null && user.disabledAt == null;
                         if (!ok) {
-                            throttle.recordFailure(name, source, clock.instant());
-                            return audit(name, source, false, user != null && user.disabledAt != null ? "disabled" : "bad credentials")
-                                    .replaceWith(Uni.createFrom().<User>failure(new LoginFailedException(BAD_CREDENTIALS)));
+                            return fail(name, source, user != null && user.disabledAt != null ? "disabled" : "bad credentials", BAD_CREDENTIALS);
                         }
-                        throttle.recordSuccess(name, source, clock.instant());
-                        return audit(user.id.toString(), source, true, "password").replaceWith(user);
+                        if (!SecondFactor.required(user)) {
+                            return succeed(user, name, source, List.of("pwd"));
+                        }
+                        if (otp == null || otp.isBlank()) {
+                            return Uni.createFrom().failure(new LoginFailedException(OTP_NEEDED));
+                        }
+                        return Panache.withTransaction(() -> secondFactor.checkAndSpend(user, otp.strip()))
+                                .chain(valid -> valid
+                                        ? succeed(user, name, source, List.of("pwd", "otp"))
+                                        : fail(name, source, "bad one-time code", BAD_CREDENTIALS));
                     });
         });
+    }
+
+    private Uni<Authenticated> succeed(User user, String name, String source, List<String> amr) {
+        throttle.recordSuccess(name, source, clock.instant());
+        return audit(user.id.toString(), source, true, String.join("+", amr)).replaceWith(new Authenticated(user, amr));
+    }
+
+    private Uni<Authenticated> fail(String name, String source, String detail, String message) {
+        throttle.recordFailure(name, source, clock.instant());
+        return audit(name, source, false, detail).replaceWith(Uni.createFrom().failure(new LoginFailedException(message)));
     }
 
     private Uni<Void> audit(String actor, String source, boolean success, String detail) {
