@@ -28,6 +28,26 @@ public record Credentials(@JsonProperty("server") String server,
         return Optional.of(JSON.readValue(file.toFile(), Credentials.class));
     }
 
+    /**
+     * These credentials with an access token valid for at least another 30 s: refreshed (and
+     * saved) when needed, since refresh tokens rotate.
+     *
+     * @throws IOException when the session has ended (log in again) or the server is unreachable
+     */
+    public Credentials fresh(ConfigDirectory config) throws IOException, InterruptedException {
+        long now = java.time.Instant.now().getEpochSecond();
+        if (accessTokenExpiresAt - 30 > now) {
+            return this;
+        }
+        IdentityClient.TokenAnswer answer = new IdentityClient(server).refresh(refreshToken);
+        if (!answer.ok()) {
+            throw new IOException("the session has ended (" + answer.errorDescription() + "); log in again: zerogate login");
+        }
+        Credentials refreshed = new Credentials(server, answer.accessToken(), answer.refreshToken(), now + answer.expiresIn());
+        refreshed.save(config);
+        return refreshed;
+    }
+
     public void save(ConfigDirectory config) throws IOException {
         config.writePrivate(FILE, JSON.writeValueAsBytes(this));
     }

@@ -7,23 +7,17 @@ import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
 import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
 import dev.zerogate.proto.identity.v1.OperatingSystem;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.MetadataUtils;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Locale;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Enrols this device after a login: a CSR for the device key, sent with the new access token
@@ -39,17 +33,8 @@ final class DeviceEnroller {
     }
 
     static EnrollDeviceResponse enroll(String server, String accessToken, DeviceKey key, ConfigDirectory config) throws Exception {
-        URI uri = URI.create(server);
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), port);
-        ManagedChannel channel = (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
-        try {
-            Metadata headers = new Metadata();
-            headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
-            EnrollDeviceResponse response = EnrollmentServiceGrpc.newBlockingStub(channel)
-                    .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
-                    .withDeadlineAfter(30, TimeUnit.SECONDS)
+        try (IdentityChannel identity = new IdentityChannel(server)) {
+            EnrollDeviceResponse response = IdentityChannel.authorized(EnrollmentServiceGrpc.newBlockingStub(identity.channel()), accessToken)
                     .enrollDevice(EnrollDeviceRequest.newBuilder()
                             .setCsr(ByteString.copyFrom(csr(key)))
                             .setDeviceName(deviceName())
@@ -60,8 +45,6 @@ final class DeviceEnroller {
             return response;
         } catch (StatusRuntimeException e) {
             throw new IOException("device enrolment refused: " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
-        } finally {
-            channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
         }
     }
 

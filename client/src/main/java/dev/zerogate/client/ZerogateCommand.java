@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "zerogate",
         mixinStandardHelpOptions = true,
-        subcommands = {LoginCommand.class, StatusCommand.class, LogoutCommand.class},
+        subcommands = {LoginCommand.class, StatusCommand.class, LogoutCommand.class, MfaCommand.class},
         versionProvider = ClientVersion.class,
         description = "Reach your private resources from anywhere, each connection authenticated and authorised.")
 public class ZerogateCommand {

@@ -110,6 +110,25 @@ class CliLoginTest {
         assertTrue(statusOut.contains("Logged in as admin") && statusOut.contains("(the session is bound to it)"), statusOut);
         assertTrue(statusOut.contains("Device cert: CN=device "), statusOut);
 
+        // A second factor, added from the CLI with the code an authenticator app would show.
+        Process mfa = cli("mfa", "enroll");
+        BufferedReader mfaOut = new BufferedReader(new InputStreamReader(mfa.getInputStream(), StandardCharsets.UTF_8));
+        String secret = null;
+        StringBuilder mfaText = new StringBuilder();
+        for (String line; secret == null && (line = mfaOut.readLine()) != null; ) {
+            mfaText.append(line).append('\n');
+            if (line.startsWith("or by typing the secret: ")) {
+                secret = line.substring("or by typing the secret: ".length()).strip();
+            }
+        }
+        assertTrue(secret != null, "no secret printed:\n" + mfaText);
+        mfa.getOutputStream().write((Rfc6238.code(secret, java.time.Instant.now()) + "\n").getBytes(StandardCharsets.UTF_8));
+        mfa.getOutputStream().close();
+        assertTrue(mfa.waitFor(30, TimeUnit.SECONDS));
+        String mfaRest = mfaOut.lines().collect(Collectors.joining("\n"));
+        assertEquals(0, mfa.exitValue(), mfaText + mfaRest);
+        assertTrue(mfaRest.contains("Second factor enabled"), mfaRest);
+
         String refreshToken = Files.readString(configDir.resolve("credentials.json")).replaceAll(".*\"refresh_token\":\"([^\"]+)\".*", "$1");
         Process logout = cli("logout");
         assertTrue(logout.waitFor(30, TimeUnit.SECONDS));
@@ -123,6 +142,29 @@ class CliLoginTest {
         Process after = cli("status");
         assertTrue(after.waitFor(30, TimeUnit.SECONDS));
         assertEquals(1, after.exitValue());
+    }
+
+    /** RFC 6238 (SHA-1, 6 digits, 30 s): what an authenticator app computes. */
+    static final class Rfc6238 {
+        static String code(String base32Secret, java.time.Instant now) throws Exception {
+            java.io.ByteArrayOutputStream key = new java.io.ByteArrayOutputStream();
+            int buffer = 0;
+            int bits = 0;
+            for (char c : base32Secret.toCharArray()) {
+                buffer = (buffer << 5) | "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567".indexOf(c);
+                bits += 5;
+                if (bits >= 8) {
+                    key.write((buffer >> (bits - 8)) & 0xff);
+                    bits -= 8;
+                }
+            }
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA1");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key.toByteArray(), "HmacSHA1"));
+            byte[] hash = mac.doFinal(java.nio.ByteBuffer.allocate(8).putLong(now.getEpochSecond() / 30).array());
+            int offset = hash[hash.length - 1] & 0x0f;
+            int binary = ((hash[offset] & 0x7f) << 24) | ((hash[offset + 1] & 0xff) << 16) | ((hash[offset + 2] & 0xff) << 8) | (hash[offset + 3] & 0xff);
+            return String.format("%06d", binary % 1_000_000);
+        }
     }
 
     private void assertDeviceCertificateChainsToTheCa() throws Exception {
