@@ -191,6 +191,37 @@ class DeviceEnrollmentTest {
     }
 
     @Test
+    void renewalIssuesANewCertificateForTheSameDevice() throws Exception {
+        EnrollDeviceResponse enrolled = stub(accessToken).enrollDevice(request(csr(deviceKey)));
+        var renewed = stub(accessToken).renewDeviceCertificate(dev.zerogate.proto.identity.v1.RenewDeviceCertificateRequest.newBuilder()
+                .setDeviceId(enrolled.getDevice().getId()).setCsr(ByteString.copyFrom(csr(deviceKey))).build());
+        X509Certificate leaf = x509(renewed.getCertificate().getCertificateChain(0));
+        assertEquals(deviceKey.getPublic(), leaf.getPublicKey());
+        assertNotEquals(enrolled.getCertificate().getSerialNumber(), renewed.getCertificate().getSerialNumber());
+        assertTrue(leaf.getSubjectAlternativeNames().stream().anyMatch(san -> String.valueOf(san.get(1)).endsWith(enrolled.getDevice().getId())));
+
+        // Another user's login cannot renew this device.
+        KeyPair otherKey = newKey();
+        String otherToken = loginBoundTo(otherKey);
+        assertEquals(Status.Code.NOT_FOUND, assertThrows(StatusRuntimeException.class, () -> stub(otherToken)
+                .renewDeviceCertificate(dev.zerogate.proto.identity.v1.RenewDeviceCertificateRequest.newBuilder()
+                        .setDeviceId(enrolled.getDevice().getId()).setCsr(ByteString.copyFrom(csr(otherKey))).build())).getStatus().getCode());
+    }
+
+    @Test
+    void postureReportsAreRecordedForTheBoundDevice() throws Exception {
+        EnrollDeviceResponse enrolled = stub(accessToken).enrollDevice(request(csr(deviceKey)));
+        DevicePosture newer = request(csr(deviceKey)).getPosture().toBuilder().setOsVersion("6.9.1").setScreenLockEnabled(false).build();
+        var reported = stub(accessToken).reportDevicePosture(dev.zerogate.proto.identity.v1.ReportDevicePostureRequest.newBuilder()
+                .setDeviceId(enrolled.getDevice().getId()).setPosture(newer).build());
+        assertEquals("6.9.1", reported.getDevice().getPosture().getOsVersion());
+        assertEquals(300, reported.getNextReportIn().getSeconds());
+        assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class, () -> stub(accessToken)
+                .reportDevicePosture(dev.zerogate.proto.identity.v1.ReportDevicePostureRequest.newBuilder()
+                        .setDeviceId("not-a-uuid").setPosture(newer).build())).getStatus().getCode());
+    }
+
+    @Test
     void aRevokedSessionCannotEnrol() throws Exception {
         given().contentType(ContentType.URLENC).formParam("token", accessToken).formParam("client_id", "zerogate-cli")
                 .post("/oauth2/revoke").then().statusCode(200);

@@ -12,6 +12,10 @@ import dev.zerogate.proto.identity.v1.DeviceState;
 import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
 import dev.zerogate.proto.identity.v1.MutinyEnrollmentServiceGrpc;
+import dev.zerogate.proto.identity.v1.RenewDeviceCertificateRequest;
+import dev.zerogate.proto.identity.v1.RenewDeviceCertificateResponse;
+import dev.zerogate.proto.identity.v1.ReportDevicePostureRequest;
+import dev.zerogate.proto.identity.v1.ReportDevicePostureResponse;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
@@ -26,14 +30,16 @@ import java.util.Map;
 
 /**
  * gRPC adapter for `zerogate.identity.v1.EnrollmentService`: every call authenticated by an
- * access token ({@link AccessTokenInterceptor}). EnrollDevice is built; the connector and
- * renewal rpcs answer UNIMPLEMENTED until their issue.
+ * access token ({@link AccessTokenInterceptor}). Device enrolment, renewal and posture are
+ * built; the connector rpcs answer UNIMPLEMENTED until their issue.
  */
 @GrpcService
 @RegisterInterceptor(AccessTokenInterceptor.class)
 public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.EnrollmentServiceImplBase {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** How often a client reports posture at the latest. */
+    static final com.google.protobuf.Duration POSTURE_INTERVAL = com.google.protobuf.Duration.newBuilder().setSeconds(300).build();
 
     private final DeviceEnrollment enrollment;
 
@@ -48,32 +54,64 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
             return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription("posture is required").asRuntimeException());
         }
         return enrollment.enroll(caller, request.getCsr().toByteArray(), request.getDeviceName(), postureJson(request.getPosture()))
-                .map(enrolled -> {
-                    X509Certificate leaf = enrolled.certificate().certificate();
-                    Instant notBefore = leaf.getNotBefore().toInstant();
-                    Instant notAfter = leaf.getNotAfter().toInstant();
-                    Instant renewAfter = notBefore.plusMillis((notAfter.toEpochMilli() - notBefore.toEpochMilli()) * 2 / 3);
-                    return EnrollDeviceResponse.newBuilder()
-                            .setDevice(Device.newBuilder()
-                                    .setId(enrolled.device().id.toString())
-                                    .setUserId(enrolled.device().userId.toString())
-                                    .setName(enrolled.device().name)
-                                    .setState(DeviceState.DEVICE_STATE_ACTIVE)
-                                    .setKeyThumbprint(enrolled.device().keyThumbprint)
-                                    .setCertificateSerial(enrolled.device().certificateSerial)
-                                    .setCertificateNotAfter(timestamp(notAfter))
-                                    .setPosture(request.getPosture())
-                                    .setEnrolledAt(timestamp(enrolled.device().enrolledAt)))
-                            .setCertificate(CertificateBundle.newBuilder()
-                                    .addCertificateChain(der(leaf))
-                                    .addTrustAnchors(der(enrollment.trustAnchor()))
-                                    .setSerialNumber(enrolled.certificate().serialHex())
-                                    .setNotBefore(timestamp(notBefore))
-                                    .setNotAfter(timestamp(notAfter))
-                                    .setRenewAfter(timestamp(renewAfter)))
-                            .build();
-                })
+                .map(enrolled -> EnrollDeviceResponse.newBuilder()
+                        .setDevice(Device.newBuilder()
+                                .setId(enrolled.device().id.toString())
+                                .setUserId(enrolled.device().userId.toString())
+                                .setName(enrolled.device().name)
+                                .setState(DeviceState.DEVICE_STATE_ACTIVE)
+                                .setKeyThumbprint(enrolled.device().keyThumbprint)
+                                .setCertificateSerial(enrolled.device().certificateSerial)
+                                .setCertificateNotAfter(timestamp(enrolled.device().certificateNotAfter))
+                                .setPosture(request.getPosture())
+                                .setEnrolledAt(timestamp(enrolled.device().enrolledAt)))
+                        .setCertificate(bundle(enrolled))
+                        .build())
                 .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<RenewDeviceCertificateResponse> renewDeviceCertificate(RenewDeviceCertificateRequest request) {
+        return enrollment.renew(AccessTokenInterceptor.CALLER.get(), request.getDeviceId(), request.getCsr().toByteArray())
+                .map(renewed -> RenewDeviceCertificateResponse.newBuilder().setCertificate(bundle(renewed)).build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<ReportDevicePostureResponse> reportDevicePosture(ReportDevicePostureRequest request) {
+        if (!request.hasPosture()) {
+            return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription("posture is required").asRuntimeException());
+        }
+        return enrollment.reportPosture(AccessTokenInterceptor.CALLER.get(), request.getDeviceId(), postureJson(request.getPosture()))
+                .map(device -> ReportDevicePostureResponse.newBuilder()
+                        .setDevice(Device.newBuilder()
+                                .setId(device.id.toString())
+                                .setUserId(device.userId.toString())
+                                .setName(device.name)
+                                .setState(DeviceState.DEVICE_STATE_ACTIVE)
+                                .setKeyThumbprint(device.keyThumbprint)
+                                .setCertificateSerial(device.certificateSerial)
+                                .setCertificateNotAfter(timestamp(device.certificateNotAfter))
+                                .setPosture(request.getPosture())
+                                .setPostureReportedAt(timestamp(device.postureReportedAt))
+                                .setEnrolledAt(timestamp(device.enrolledAt)))
+                        .setNextReportIn(POSTURE_INTERVAL)
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private CertificateBundle.Builder bundle(DeviceEnrollment.Enrolled enrolled) {
+        X509Certificate leaf = enrolled.certificate().certificate();
+        Instant notBefore = leaf.getNotBefore().toInstant();
+        Instant notAfter = leaf.getNotAfter().toInstant();
+        Instant renewAfter = notBefore.plusMillis((notAfter.toEpochMilli() - notBefore.toEpochMilli()) * 2 / 3);
+        return CertificateBundle.newBuilder()
+                .addCertificateChain(der(leaf))
+                .addTrustAnchors(der(enrollment.trustAnchor()))
+                .setSerialNumber(enrolled.certificate().serialHex())
+                .setNotBefore(timestamp(notBefore))
+                .setNotAfter(timestamp(notAfter))
+                .setRenewAfter(timestamp(renewAfter));
     }
 
     private static String postureJson(DevicePosture posture) {

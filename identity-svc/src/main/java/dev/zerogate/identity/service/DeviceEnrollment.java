@@ -103,6 +103,57 @@ public class DeviceEnrollment {
         }));
     }
 
+    /**
+     * A fresh certificate for an enrolled device, same key: the CSR proves the caller still
+     * holds it, and it must be the key the caller's login is bound to and {@code deviceId}'s.
+     */
+    public Uni<Enrolled> renew(VerifiedAccessToken caller, String deviceId, byte[] csr) {
+        UUID id;
+        try {
+            id = UUID.fromString(deviceId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new IdentityException(Kind.INVALID_ARGUMENT, "device_id must be a UUID"));
+        }
+        return Panache.withSession(() -> devices.findById(id)).chain(device -> {
+            if (device == null || !device.userId.toString().equals(caller.subject())) {
+                return Uni.createFrom().failure(new IdentityException(Kind.NOT_FOUND, "no such device"));
+            }
+            // Checked before anything is issued: enroll() then requires the CSR to be for that key.
+            if (caller.deviceKeyThumbprint().isEmpty() || !caller.deviceKeyThumbprint().get().equals(device.keyThumbprint)) {
+                return Uni.createFrom().failure(new IdentityException(Kind.PERMISSION_DENIED, "this login is not bound to that device"));
+            }
+            return enroll(caller, csr, device.name, device.postureJson);
+        });
+    }
+
+    /**
+     * Records a device's self-reported posture. The device must be the one the caller's login
+     * is bound to.
+     */
+    public Uni<Device> reportPosture(VerifiedAccessToken caller, String deviceId, String postureJson) {
+        UUID id;
+        try {
+            id = UUID.fromString(deviceId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().failure(new IdentityException(Kind.INVALID_ARGUMENT, "device_id must be a UUID"));
+        }
+        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return Panache.withTransaction(() -> devices.findById(id).map(device -> {
+            if (device == null || !device.userId.toString().equals(caller.subject())) {
+                throw new IdentityException(Kind.NOT_FOUND, "no such device");
+            }
+            if (caller.deviceKeyThumbprint().isEmpty() || !caller.deviceKeyThumbprint().get().equals(device.keyThumbprint)) {
+                throw new IdentityException(Kind.PERMISSION_DENIED, "this login is not bound to that device");
+            }
+            if (device.revokedAt != null) {
+                throw new IdentityException(Kind.PERMISSION_DENIED, "this device has been revoked");
+            }
+            device.postureJson = postureJson;
+            device.postureReportedAt = now;
+            return device;
+        }));
+    }
+
     private static Device newDevice(UUID userId, String thumbprint, OffsetDateTime now) {
         Device device = new Device();
         device.id = UUID.randomUUID();
