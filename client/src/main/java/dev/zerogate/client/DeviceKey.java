@@ -16,7 +16,6 @@ import java.security.interfaces.ECPublicKey;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
 import java.util.Base64;
 
 /**
@@ -95,9 +94,5 @@ public final class DeviceKey {
     @Override
     public String toString() {
         return "DeviceKey[" + thumbprint() + "]";
-    }
-
-    static boolean sameKey(DeviceKey a, DeviceKey b) {
-        return Arrays.equals(a.publicKey.getEncoded(), b.publicKey.getEncoded());
     }
 }

@@ -1,6 +1,5 @@
 package dev.zerogate.identity.grpc;
 
-import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.service.SigningKeyService;
 import dev.zerogate.servicekit.token.AccessTokenVerifier;
 import dev.zerogate.servicekit.token.TokenRejectedException;
@@ -15,7 +14,6 @@ import io.grpc.Status;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.Duration;
 
 /**
  * Authenticates a gRPC call by its {@code authorization: Bearer <access token>} metadata and
@@ -33,9 +31,9 @@ public class AccessTokenInterceptor implements ServerInterceptor {
     private final SigningKeyService signingKeys;
     private final AccessTokenVerifier verifier;
 
-    AccessTokenInterceptor(SigningKeyService signingKeys, IdentityConfig config) {
+    AccessTokenInterceptor(SigningKeyService signingKeys, AccessTokenVerifier verifier) {
         this.signingKeys = signingKeys;
-        this.verifier = new AccessTokenVerifier(config.issuer(), config.tokens().audience(), Duration.ofSeconds(30));
+        this.verifier = verifier;
     }
 
     @Override

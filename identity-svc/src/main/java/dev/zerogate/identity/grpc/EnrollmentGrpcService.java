@@ -55,16 +55,7 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
         }
         return enrollment.enroll(caller, request.getCsr().toByteArray(), request.getDeviceName(), postureJson(request.getPosture()))
                 .map(enrolled -> EnrollDeviceResponse.newBuilder()
-                        .setDevice(Device.newBuilder()
-                                .setId(enrolled.device().id.toString())
-                                .setUserId(enrolled.device().userId.toString())
-                                .setName(enrolled.device().name)
-                                .setState(DeviceState.DEVICE_STATE_ACTIVE)
-                                .setKeyThumbprint(enrolled.device().keyThumbprint)
-                                .setCertificateSerial(enrolled.device().certificateSerial)
-                                .setCertificateNotAfter(timestamp(enrolled.device().certificateNotAfter))
-                                .setPosture(request.getPosture())
-                                .setEnrolledAt(timestamp(enrolled.device().enrolledAt)))
+                        .setDevice(toProto(enrolled.device(), request.getPosture()))
                         .setCertificate(bundle(enrolled))
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
@@ -84,20 +75,28 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
         }
         return enrollment.reportPosture(AccessTokenInterceptor.CALLER.get(), request.getDeviceId(), postureJson(request.getPosture()))
                 .map(device -> ReportDevicePostureResponse.newBuilder()
-                        .setDevice(Device.newBuilder()
-                                .setId(device.id.toString())
-                                .setUserId(device.userId.toString())
-                                .setName(device.name)
-                                .setState(DeviceState.DEVICE_STATE_ACTIVE)
-                                .setKeyThumbprint(device.keyThumbprint)
-                                .setCertificateSerial(device.certificateSerial)
-                                .setCertificateNotAfter(timestamp(device.certificateNotAfter))
-                                .setPosture(request.getPosture())
-                                .setPostureReportedAt(timestamp(device.postureReportedAt))
-                                .setEnrolledAt(timestamp(device.enrolledAt)))
+                        .setDevice(toProto(device, request.getPosture()))
                         .setNextReportIn(POSTURE_INTERVAL)
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    /** An enrolled device as the contract describes it, with the posture just received. */
+    private static Device toProto(dev.zerogate.identity.Device device, DevicePosture posture) {
+        Device.Builder proto = Device.newBuilder()
+                .setId(device.id.toString())
+                .setUserId(device.userId.toString())
+                .setName(device.name)
+                .setState(DeviceState.DEVICE_STATE_ACTIVE)
+                .setKeyThumbprint(device.keyThumbprint)
+                .setCertificateSerial(device.certificateSerial)
+                .setCertificateNotAfter(timestamp(device.certificateNotAfter))
+                .setPosture(posture)
+                .setEnrolledAt(timestamp(device.enrolledAt));
+        if (device.postureReportedAt != null) {
+            proto.setPostureReportedAt(timestamp(device.postureReportedAt));
+        }
+        return proto.build();
     }
 
     private CertificateBundle.Builder bundle(DeviceEnrollment.Enrolled enrolled) {

@@ -25,6 +25,8 @@ import jakarta.ws.rs.core.Response;
 @Path("/device")
 public class DeviceVerificationPage {
 
+    static final String UNKNOWN_CODE = "That code is unknown or has expired. Start again with zerogate login.";
+
     private final DeviceLoginService deviceLogins;
     private final LocalAccountService accounts;
 
@@ -51,13 +53,13 @@ public class DeviceVerificationPage {
         String source = OAuthForms.source(request);
         return deviceLogins.isPending(userCode).chain(pending -> {
             if (!pending) {
-                return Uni.createFrom().item(Pages.page(400, formHtml(userCode, "That code is unknown or has expired. Start again with zerogate login.")));
+                return Uni.createFrom().item(Pages.page(400, formHtml(userCode, UNKNOWN_CODE)));
             }
             return accounts.authenticate(username, password, otp, source)
                     .chain(login -> deviceLogins.decide(userCode, login.user(), login.amr(), approve, source))
                     .map(decided -> decided
                             ? Pages.page(200, done(approve))
-                            : Pages.page(400, formHtml(userCode, "That code is unknown or has expired. Start again with zerogate login.")))
+                            : Pages.page(400, formHtml(userCode, UNKNOWN_CODE)))
                     .onFailure(LoginFailedException.class)
                     .recoverWithItem(e -> Pages.page(401, formHtml(userCode, e.getMessage())));
         });

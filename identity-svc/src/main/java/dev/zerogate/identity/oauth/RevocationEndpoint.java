@@ -1,6 +1,5 @@
 package dev.zerogate.identity.oauth;
 
-import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.service.OAuthClients;
 import dev.zerogate.identity.service.OAuthException;
 import dev.zerogate.identity.service.SessionService;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
-import java.time.Duration;
 import java.util.UUID;
 
 /**
@@ -34,11 +32,11 @@ public class RevocationEndpoint {
     private final SigningKeyService signingKeys;
     private final AccessTokenVerifier verifier;
 
-    RevocationEndpoint(OAuthClients clients, SessionService sessions, SigningKeyService signingKeys, IdentityConfig config) {
+    RevocationEndpoint(OAuthClients clients, SessionService sessions, SigningKeyService signingKeys, AccessTokenVerifier verifier) {
         this.clients = clients;
         this.sessions = sessions;
         this.signingKeys = signingKeys;
-        this.verifier = new AccessTokenVerifier(config.issuer(), config.tokens().audience(), Duration.ofSeconds(30));
+        this.verifier = verifier;
     }
 
     @POST

@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 
 /** Appends audit events inside the caller's transaction, so an action and its record commit together. */
 @ApplicationScoped
@@ -23,7 +22,7 @@ public class AuditLog {
 
     public Uni<Void> record(String action, boolean success, String actor, String subject, String source, String detail) {
         AuditEvent event = new AuditEvent();
-        event.occurredAt = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        event.occurredAt = Times.utcNow(clock);
         event.action = action;
         event.outcome = success ? "success" : "failure";
         event.actor = actor;

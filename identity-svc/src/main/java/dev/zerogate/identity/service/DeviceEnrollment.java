@@ -77,7 +77,7 @@ public class DeviceEnrollment {
                     "the csr is not for the key this login is bound to"));
         }
         UUID userId = UUID.fromString(caller.subject());
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        OffsetDateTime now = Times.utcNow(clock);
         return Panache.withTransaction(() -> sessions.findById(UUID.fromString(caller.sessionId())).chain(session -> {
             if (session == null || session.isRevoked()) {
                 return Uni.createFrom().failure(new IdentityException(Kind.UNAUTHENTICATED, "the session has ended"));
@@ -137,7 +137,7 @@ public class DeviceEnrollment {
         } catch (IllegalArgumentException e) {
             return Uni.createFrom().failure(new IdentityException(Kind.INVALID_ARGUMENT, "device_id must be a UUID"));
         }
-        OffsetDateTime now = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        OffsetDateTime now = Times.utcNow(clock);
         return Panache.withTransaction(() -> devices.findById(id).map(device -> {
             if (device == null || !device.userId.toString().equals(caller.subject())) {
                 throw new IdentityException(Kind.NOT_FOUND, "no such device");

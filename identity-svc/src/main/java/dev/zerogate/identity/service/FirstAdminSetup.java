@@ -15,7 +15,6 @@ import jakarta.enterprise.event.Observes;
 
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
@@ -102,6 +101,6 @@ public class FirstAdminSetup {
     }
 
     private OffsetDateTime now() {
-        return OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return Times.utcNow(clock);
     }
 }

@@ -13,7 +13,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.OptionalLong;
 import java.util.UUID;
 
@@ -74,7 +73,7 @@ public class SecondFactor {
             if (step.isEmpty()) {
                 return Uni.createFrom().failure(new IdentityException(Kind.INVALID_ARGUMENT, "the code does not match"));
             }
-            user.totpConfirmedAt = OffsetDateTime.ofInstant(clock.instant(), ZoneOffset.UTC);
+            user.totpConfirmedAt = Times.utcNow(clock);
             user.totpLastStep = step.getAsLong();
             return audit.record("mfa.enrolled", true, user.id.toString(), user.id.toString(), null, "totp");
         }));
