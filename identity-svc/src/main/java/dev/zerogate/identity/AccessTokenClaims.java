@@ -1,5 +1,7 @@
 package dev.zerogate.identity;
 
+import dev.zerogate.servicekit.token.PrincipalKind;
+
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -8,7 +10,8 @@ import java.util.Set;
 /**
  * What an access token says about its holder.
  *
- * @param subject               user or service-account id ({@code sub})
+ * @param kind                  whom the token speaks for ({@code zg_kind})
+ * @param subject               user, service-account or connector id ({@code sub})
  * @param username              the name people know the subject by ({@code preferred_username})
  * @param sessionId             the login session the token belongs to ({@code sid})
  * @param groups                zerogate group names ({@code groups})
@@ -18,7 +21,7 @@ import java.util.Set;
  * @param deviceKeyThumbprint   RFC 7638 thumbprint of the device key the token is bound to
  *                              ({@code cnf.jkt}); a bound token is useless without that key
  */
-public record AccessTokenClaims(String subject, String username, String sessionId, Set<String> groups, Optional<String> deviceId,
+public record AccessTokenClaims(PrincipalKind kind, String subject, String username, String sessionId, Set<String> groups, Optional<String> deviceId,
                                 List<String> authenticationMethods, Instant authenticatedAt,
                                 Optional<String> deviceKeyThumbprint) {
 

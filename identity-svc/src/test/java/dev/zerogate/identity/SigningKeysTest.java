@@ -78,7 +78,7 @@ class SigningKeysTest {
     }
 
     String issue() {
-        return issuer.issueAccessToken(new AccessTokenClaims("user-1", "alice", "session-1", Set.of("family"), Optional.of("device-1"),
+        return issuer.issueAccessToken(new AccessTokenClaims(dev.zerogate.servicekit.token.PrincipalKind.USER, "user-1", "alice", "session-1", Set.of("family"), Optional.of("device-1"),
                 List.of("pwd"), Instant.now(), Optional.empty())).await().indefinitely();
     }
 

@@ -17,6 +17,14 @@ public interface IdentityConfig {
      */
     String issuer();
 
+    /**
+     * Members of this group are zerogate admins: the group is in their tokens' {@code groups}
+     * and IdentityAdminService accepts them. Built-in admins are members; an upstream IdP
+     * makes its users admins by putting this name in their groups claim.
+     */
+    @WithDefault("admins")
+    String adminGroup();
+
     Tokens tokens();
 
     Keys keys();

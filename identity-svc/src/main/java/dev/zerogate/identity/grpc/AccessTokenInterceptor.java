@@ -1,5 +1,6 @@
 package dev.zerogate.identity.grpc;
 
+import dev.zerogate.identity.service.RevocationLog;
 import dev.zerogate.identity.service.SigningKeyService;
 import dev.zerogate.servicekit.token.AccessTokenVerifier;
 import dev.zerogate.servicekit.token.TokenRejectedException;
@@ -30,10 +31,12 @@ public class AccessTokenInterceptor implements ServerInterceptor {
 
     private final SigningKeyService signingKeys;
     private final AccessTokenVerifier verifier;
+    private final RevocationLog revocations;
 
-    AccessTokenInterceptor(SigningKeyService signingKeys, AccessTokenVerifier verifier) {
+    AccessTokenInterceptor(SigningKeyService signingKeys, AccessTokenVerifier verifier, RevocationLog revocations) {
         this.signingKeys = signingKeys;
         this.verifier = verifier;
+        this.revocations = revocations;
     }
 
     @Override
@@ -45,6 +48,9 @@ public class AccessTokenInterceptor implements ServerInterceptor {
         try {
             VerifiedAccessToken caller = verifier.verifyIgnoringKeyBinding(
                     authorization.substring(BEARER.length()).strip(), signingKeys.cachedKeySet().jwksJson());
+            if (revocations.revokes(caller)) {
+                return refuse(call, "access token refused: revoked (its user, device, session or credential was revoked)");
+            }
             return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);
         } catch (TokenRejectedException e) {
             Log.debugf("refused %s: %s", call.getMethodDescriptor().getFullMethodName(), e.reason());

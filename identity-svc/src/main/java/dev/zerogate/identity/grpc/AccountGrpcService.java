@@ -6,6 +6,7 @@ import dev.zerogate.proto.identity.v1.ConfirmTotpEnrollmentResponse;
 import dev.zerogate.proto.identity.v1.MutinyAccountServiceGrpc;
 import dev.zerogate.proto.identity.v1.StartTotpEnrollmentRequest;
 import dev.zerogate.proto.identity.v1.StartTotpEnrollmentResponse;
+import dev.zerogate.servicekit.token.PrincipalKind;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Uni;
@@ -18,14 +19,16 @@ import java.util.UUID;
 public class AccountGrpcService extends MutinyAccountServiceGrpc.AccountServiceImplBase {
 
     private final SecondFactor secondFactor;
+    private final CallerRoles roles;
 
-    AccountGrpcService(SecondFactor secondFactor) {
+    AccountGrpcService(SecondFactor secondFactor, CallerRoles roles) {
         this.secondFactor = secondFactor;
+        this.roles = roles;
     }
 
     @Override
     public Uni<StartTotpEnrollmentResponse> startTotpEnrollment(StartTotpEnrollmentRequest request) {
-        UUID caller = UUID.fromString(AccessTokenInterceptor.CALLER.get().subject());
+        UUID caller = UUID.fromString(roles.requireKind(PrincipalKind.USER).subject());
         return secondFactor.start(caller)
                 .map(enrolment -> StartTotpEnrollmentResponse.newBuilder()
                         .setSecret(enrolment.secret())
@@ -36,7 +39,7 @@ public class AccountGrpcService extends MutinyAccountServiceGrpc.AccountServiceI
 
     @Override
     public Uni<ConfirmTotpEnrollmentResponse> confirmTotpEnrollment(ConfirmTotpEnrollmentRequest request) {
-        UUID caller = UUID.fromString(AccessTokenInterceptor.CALLER.get().subject());
+        UUID caller = UUID.fromString(roles.requireKind(PrincipalKind.USER).subject());
         return secondFactor.confirm(caller, request.getCode())
                 .replaceWith(ConfirmTotpEnrollmentResponse.getDefaultInstance())
                 .onFailure().transform(GrpcErrors::toStatus);

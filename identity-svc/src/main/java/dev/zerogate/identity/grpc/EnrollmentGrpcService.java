@@ -17,6 +17,7 @@ import dev.zerogate.proto.identity.v1.RenewDeviceCertificateResponse;
 import dev.zerogate.proto.identity.v1.ReportDevicePostureRequest;
 import dev.zerogate.proto.identity.v1.ReportDevicePostureResponse;
 import io.grpc.Status;
+import dev.zerogate.servicekit.token.PrincipalKind;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Uni;
@@ -42,14 +43,16 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
     static final com.google.protobuf.Duration POSTURE_INTERVAL = com.google.protobuf.Duration.newBuilder().setSeconds(300).build();
 
     private final DeviceEnrollment enrollment;
+    private final CallerRoles roles;
 
-    EnrollmentGrpcService(DeviceEnrollment enrollment) {
+    EnrollmentGrpcService(DeviceEnrollment enrollment, CallerRoles roles) {
         this.enrollment = enrollment;
+        this.roles = roles;
     }
 
     @Override
     public Uni<EnrollDeviceResponse> enrollDevice(EnrollDeviceRequest request) {
-        var caller = AccessTokenInterceptor.CALLER.get();
+        var caller = roles.requireKind(PrincipalKind.USER);
         if (!request.hasPosture()) {
             return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription("posture is required").asRuntimeException());
         }
@@ -63,7 +66,7 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
 
     @Override
     public Uni<RenewDeviceCertificateResponse> renewDeviceCertificate(RenewDeviceCertificateRequest request) {
-        return enrollment.renew(AccessTokenInterceptor.CALLER.get(), request.getDeviceId(), request.getCsr().toByteArray())
+        return enrollment.renew(roles.requireKind(PrincipalKind.USER), request.getDeviceId(), request.getCsr().toByteArray())
                 .map(renewed -> RenewDeviceCertificateResponse.newBuilder().setCertificate(bundle(renewed)).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
@@ -73,7 +76,7 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
         if (!request.hasPosture()) {
             return Uni.createFrom().failure(Status.INVALID_ARGUMENT.withDescription("posture is required").asRuntimeException());
         }
-        return enrollment.reportPosture(AccessTokenInterceptor.CALLER.get(), request.getDeviceId(), postureJson(request.getPosture()))
+        return enrollment.reportPosture(roles.requireKind(PrincipalKind.USER), request.getDeviceId(), postureJson(request.getPosture()))
                 .map(device -> ReportDevicePostureResponse.newBuilder()
                         .setDevice(toProto(device, request.getPosture()))
                         .setNextReportIn(POSTURE_INTERVAL)

@@ -2,6 +2,7 @@ package dev.zerogate.identity.service;
 
 import dev.zerogate.identity.AccessTokenClaims;
 import dev.zerogate.identity.RefreshToken;
+import dev.zerogate.identity.Revocation;
 import dev.zerogate.identity.Session;
 import dev.zerogate.identity.TokenSet;
 import dev.zerogate.identity.User;
@@ -9,6 +10,7 @@ import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.repository.RefreshTokenRepository;
 import dev.zerogate.identity.repository.SessionRepository;
 import dev.zerogate.identity.repository.UserRepository;
+import dev.zerogate.servicekit.token.PrincipalKind;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -38,16 +40,18 @@ public class SessionService {
     private final RefreshTokenRepository refreshTokens;
     private final TokenIssuer tokenIssuer;
     private final AuditLog audit;
+    private final RevocationLog revocations;
     private final IdentityConfig config;
     private final Clock clock;
 
     SessionService(SessionRepository sessions, UserRepository users, RefreshTokenRepository refreshTokens,
-                   TokenIssuer tokenIssuer, AuditLog audit, IdentityConfig config, Clock clock) {
+                   TokenIssuer tokenIssuer, AuditLog audit, RevocationLog revocations, IdentityConfig config, Clock clock) {
         this.sessions = sessions;
         this.users = users;
         this.refreshTokens = refreshTokens;
         this.tokenIssuer = tokenIssuer;
         this.audit = audit;
+        this.revocations = revocations;
         this.config = config;
         this.clock = clock;
     }
@@ -104,7 +108,8 @@ public class SessionService {
                         // Spent by a concurrent request between our read and our update.
                         : revokeForReuse(session, source));
             });
-        })).map(result -> result.orElseThrow(() -> OAuthException.invalidGrant(
+        })).call(result -> result.isPresent() ? Uni.createFrom().voidItem() : revocations.catchUp())
+                .map(result -> result.orElseThrow(() -> OAuthException.invalidGrant(
                 "refresh token was already used; the session has been revoked")));
     }
 
@@ -121,7 +126,8 @@ public class SessionService {
                 .chain(token -> token == null ? Uni.createFrom().nullItem() : sessions.findById(token.sessionId))
                 .chain(session -> session == null || !session.clientId.equals(clientId)
                         ? Uni.createFrom().voidItem()
-                        : end(session, "LOGOUT", source)));
+                        : end(session, "LOGOUT", source)))
+                .call(revocations::catchUp);
     }
 
     /** Token revocation by access token: ends the session named by its {@code sid}. */
@@ -129,16 +135,22 @@ public class SessionService {
         return Panache.withTransaction(() -> sessions.findById(sessionId)
                 .chain(session -> session == null || !session.clientId.equals(clientId)
                         ? Uni.createFrom().voidItem()
-                        : end(session, "LOGOUT", source)));
+                        : end(session, "LOGOUT", source)))
+                .call(revocations::catchUp);
     }
 
-    private Uni<Void> end(Session session, String reason, String source) {
+    /**
+     * Ends a session for {@code reason} (a RevocationReason name) inside the caller's
+     * transaction: its refresh family stops working, the revocation is logged and published.
+     */
+    public Uni<Void> end(Session session, String reason, String source) {
         if (session.isRevoked()) {
             return Uni.createFrom().voidItem();
         }
         session.revokedAt = now();
         session.revokeReason = reason;
-        return audit.record("session.revoked", true, session.userId.toString(), session.id.toString(), source, reason);
+        return revocations.append(Revocation.SubjectKind.SESSION, session.id, reason, null)
+                .chain(() -> audit.record("session.revoked", true, session.userId.toString(), session.id.toString(), source, reason));
     }
 
     /** Revokes the session (committed with the caller's transaction) and reports reuse. */
@@ -146,8 +158,9 @@ public class SessionService {
         session.revokedAt = now();
         session.revokeReason = REUSE_REASON;
         Log.warnf("refresh token reuse in session %s: session revoked", session.id);
-        return audit.record("refresh.reuse", false, session.userId.toString(), session.id.toString(), source,
-                        "a spent refresh token was presented again; the session is revoked")
+        return revocations.append(Revocation.SubjectKind.SESSION, session.id, REUSE_REASON, "refresh token reuse")
+                .chain(() -> audit.record("refresh.reuse", false, session.userId.toString(), session.id.toString(), source,
+                        "a spent refresh token was presented again; the session is revoked"))
                 .replaceWith(Optional.empty());
     }
 
@@ -161,10 +174,20 @@ public class SessionService {
         stored.expiresAt = stored.issuedAt.plus(config.tokens().refreshTokenLifetime());
         return refreshTokens.persist(stored)
                 .chain(() -> users.findById(session.userId))
-                .chain(user -> tokenIssuer.issueAccessToken(new AccessTokenClaims(session.userId.toString(), user.username,
-                        session.id.toString(), Set.of(), Optional.empty(), session.authenticationMethods(),
-                        session.authTime.toInstant(), Optional.ofNullable(session.deviceKeyThumbprint))))
+                .chain(user -> {
+                    if (user.disabledAt != null) {
+                        return Uni.createFrom().failure(OAuthException.invalidGrant("the account is disabled"));
+                    }
+                    return tokenIssuer.issueAccessToken(new AccessTokenClaims(PrincipalKind.USER, session.userId.toString(), user.username,
+                        session.id.toString(), groupsOf(user), Optional.empty(), session.authenticationMethods(),
+                        session.authTime.toInstant(), Optional.ofNullable(session.deviceKeyThumbprint)));
+                })
                 .map(access -> new TokenSet(access, refresh, config.tokens().accessTokenLifetime().toSeconds(), session.id));
+    }
+
+    /** The {@code groups} claim: the admin group for admins. */
+    private Set<String> groupsOf(User user) {
+        return user.admin ? Set.of(config.adminGroup()) : Set.of();
     }
 
     private OffsetDateTime now() {

@@ -2,6 +2,7 @@ package dev.zerogate.identity.service;
 
 import dev.zerogate.identity.AccessTokenClaims;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.servicekit.token.PrincipalKind;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.build.JwtClaimsBuilder;
@@ -43,6 +44,7 @@ public class TokenIssuer {
                     .issuedAt(now)
                     .expiresAt(now.plus(config.tokens().accessTokenLifetime()))
                     .claim("jti", UUID.randomUUID().toString())
+                    .claim(PrincipalKind.CLAIM, claims.kind().claimValue())
                     .claim("sid", claims.sessionId())
                     .preferredUserName(claims.username())
                     .groups(claims.groups())

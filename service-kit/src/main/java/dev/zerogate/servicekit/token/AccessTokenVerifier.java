@@ -46,7 +46,7 @@ public final class AccessTokenVerifier {
 
     public static final String ACCESS_TOKEN_TYPE = "at+jwt";
     private static final String ALGORITHM = "ES256";
-    private static final Set<String> REQUIRED_CLAIMS = Set.of("sub", "exp", "iat", "jti", "sid", "auth_time");
+    private static final Set<String> REQUIRED_CLAIMS = Set.of("sub", "exp", "iat", "jti", "sid", "auth_time", PrincipalKind.CLAIM);
 
     private final String issuer;
     private final String audience;
@@ -211,7 +211,9 @@ public final class AccessTokenVerifier {
             throw new TokenRejectedException(Reason.MISSING_CLAIM, "auth_time is not a number");
         }
         long authSeconds = authTime instanceof JsonNumber n ? n.longValue() : ((Number) authTime).longValue();
-        return new VerifiedAccessToken(jwt.getTokenID(), jwt.getSubject(), stringClaim(jwt, "sid").orElseThrow(
+        PrincipalKind kind = stringClaim(jwt, PrincipalKind.CLAIM).flatMap(PrincipalKind::fromClaim).orElseThrow(
+                () -> new TokenRejectedException(Reason.MALFORMED, "zg_kind names no known principal kind"));
+        return new VerifiedAccessToken(jwt.getTokenID(), kind, jwt.getSubject(), stringClaim(jwt, "sid").orElseThrow(
                 () -> new TokenRejectedException(Reason.MISSING_CLAIM, "sid is missing")),
                 jwt.getGroups() == null ? Set.of() : Set.copyOf(jwt.getGroups()),
                 stringClaim(jwt, "zg_dev"), stringList(jwt.getClaim("amr")),

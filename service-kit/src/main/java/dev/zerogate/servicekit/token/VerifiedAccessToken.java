@@ -9,7 +9,8 @@ import java.util.Set;
  * An access token whose signature, type, issuer, audience, lifetime and key binding held.
  *
  * @param tokenId             {@code jti}
- * @param subject             user or service-account id
+ * @param kind                whom the token speaks for ({@code zg_kind})
+ * @param subject             user, service-account or connector id
  * @param sessionId           the login session ({@code sid})
  * @param groups              zerogate group names
  * @param deviceId            {@code zg_dev}, if the token names a device
@@ -18,7 +19,7 @@ import java.util.Set;
  * @param expiresAt           {@code exp}
  * @param deviceKeyThumbprint {@code cnf.jkt}, if the token is bound to a device key
  */
-public record VerifiedAccessToken(String tokenId, String subject, String sessionId, Set<String> groups,
+public record VerifiedAccessToken(String tokenId, PrincipalKind kind, String subject, String sessionId, Set<String> groups,
                                   Optional<String> deviceId, List<String> authenticationMethods,
                                   Instant authenticatedAt, Instant expiresAt, Optional<String> deviceKeyThumbprint) {
 }

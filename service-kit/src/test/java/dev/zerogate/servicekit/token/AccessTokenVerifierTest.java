@@ -71,7 +71,7 @@ class AccessTokenVerifierTest {
                 .issuedAt(now).expiresAt(now.plusSeconds(600))
                 .claim("jti", "t-1").claim("sid", "s-1").groups(Set.of("family"))
                 .claim("amr", List.of("pwd", "otp")).claim("auth_time", now.getEpochSecond() - 60)
-                .claim("zg_dev", "d-1");
+                .claim("zg_dev", "d-1").claim("zg_kind", "user");
     }
 
     static String sign(JwtClaimsBuilder claims) {
@@ -137,6 +137,10 @@ class AccessTokenVerifierTest {
                         .header("typ", "JWT").sign(KEY.getPrivate()), Reason.WRONG_TYPE),
                 Arguments.of("missing sid", sign(Jwt.issuer(ISSUER).subject("user-1").audience(AUDIENCE).issuedAt(now)
                         .expiresAt(now.plusSeconds(600)).claim("jti", "t-1").claim("auth_time", now.getEpochSecond())), Reason.MISSING_CLAIM),
+                Arguments.of("missing principal kind", sign(Jwt.issuer(ISSUER).subject("user-1").audience(AUDIENCE).issuedAt(now)
+                        .expiresAt(now.plusSeconds(600)).claim("jti", "t-1").claim("sid", "s-1")
+                        .claim("auth_time", now.getEpochSecond())), Reason.MISSING_CLAIM),
+                Arguments.of("unknown principal kind", signed(c -> c.claim("zg_kind", "root")), Reason.MALFORMED),
                 Arguments.of("not a JWT at all", "hello.world", Reason.MALFORMED),
                 Arguments.of("empty", "", Reason.MALFORMED));
     }
@@ -152,6 +156,7 @@ class AccessTokenVerifierTest {
     void goodTokenYieldsItsClaims() throws Exception {
         VerifiedAccessToken token = verifier.verify(sign(goodClaims()), JWKS, Optional.empty());
         assertEquals("user-1", token.subject());
+        assertEquals(PrincipalKind.USER, token.kind());
         assertEquals("s-1", token.sessionId());
         assertEquals(Set.of("family"), token.groups());
         assertEquals(Optional.of("d-1"), token.deviceId());
