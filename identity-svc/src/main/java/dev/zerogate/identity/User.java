@@ -55,6 +55,15 @@ public class User {
     @Column(name = "disabled_at")
     public OffsetDateTime disabledAt;
 
+    /** Groups from the upstream IdP's groups claim at the last login, one per line. */
+    @Column(name = "upstream_groups", nullable = false)
+    public String upstreamGroups = "";
+
+    public java.util.Set<String> upstreamGroupSet() {
+        return java.util.Arrays.stream(upstreamGroups.split("\n")).filter(g -> !g.isEmpty())
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+    }
+
     public static User create(String username, String displayName) {
         User user = new User();
         user.id = UUID.randomUUID();

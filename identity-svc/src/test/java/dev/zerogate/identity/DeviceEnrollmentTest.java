@@ -26,6 +26,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
 import java.io.ByteArrayInputStream;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -58,6 +59,9 @@ class DeviceEnrollmentTest {
 
     @Inject
     MutableClock clock;
+
+    @ConfigProperty(name = "zerogate.identity.issuer")
+    String issuer;
 
     @ConfigProperty(name = "quarkus.http.test-port")
     int port;
@@ -144,7 +148,7 @@ class DeviceEnrollmentTest {
         assertEquals(deviceKey.getPublic(), leaf.getPublicKey());
         String deviceId = enrolled.getDevice().getId();
         assertTrue(leaf.getSubjectAlternativeNames().stream()
-                .anyMatch(san -> san.get(1).equals("spiffe://identity.zerogate.test/device/" + deviceId)), leaf.toString());
+                .anyMatch(san -> san.get(1).equals("spiffe://" + URI.create(issuer).getHost() + "/device/" + deviceId)), leaf.toString());
         assertEquals(List.of("1.3.6.1.5.5.7.3.2"), leaf.getExtendedKeyUsage(), "client authentication only");
         assertEquals(-1, leaf.getBasicConstraints(), "a device certificate is not a CA");
         long hours = Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()).toHours();

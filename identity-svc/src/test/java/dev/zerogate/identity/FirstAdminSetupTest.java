@@ -1,5 +1,9 @@
 package dev.zerogate.identity;
 
+import dev.zerogate.testkit.PostgresTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.WithTestResource;
+
 import dev.zerogate.identity.repository.UserRepository;
 import dev.zerogate.identity.service.FirstAdminSetup;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -18,9 +22,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The first admin is created through a one-time link, and only once. */
+/**
+ * The first admin is created through a one-time link, and only once. Runs on a database of
+ * its own: other tests create admins, and this one needs a system that has none yet.
+ */
 @QuarkusTest
-@IdentityDatabase
+@WithTestResource(value = PostgresTestResource.class,
+        initArgs = @ResourceArg(name = "database", value = "zerogate_identity_first_admin"))
 class FirstAdminSetupTest {
 
     static final String PASSWORD = "a long enough admin password";

@@ -5,6 +5,9 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** identity-svc's own settings. */
 @ConfigMapping(prefix = "zerogate.identity")
@@ -26,6 +29,46 @@ public interface IdentityConfig {
     String adminGroup();
 
     Tokens tokens();
+
+    /**
+     * Browser clients (the OpenID Connect authorization code flow with PKCE), by client id:
+     * {@code zerogate.identity.clients.<id>.redirect-uris}. Public clients: PKCE (S256) is
+     * their proof, there is no client secret. Redirect URIs must match exactly.
+     */
+    Map<String, BrowserClient> clients();
+
+    /**
+     * Upstream OpenID providers people can log in with, by name (the name is part of the
+     * callback state, never shown): {@code zerogate.identity.upstreams.<name>.issuer}, etc.
+     */
+    Map<String, Upstream> upstreams();
+
+    interface BrowserClient {
+        /** The redirect URIs this client may use, compared character for character. */
+        List<String> redirectUris();
+    }
+
+    interface Upstream {
+        /** The provider's issuer URL; its discovery document is read from it. */
+        String issuer();
+
+        /** The client id identity-svc is registered with at the provider. */
+        String clientId();
+
+        /** The client secret (ZEROGATE_IDENTITY_UPSTREAMS__NAME__CLIENT_SECRET); never logged. */
+        String clientSecret();
+
+        /** The label of the button on the login page, e.g. "Keycloak". Defaults to the name. */
+        Optional<String> displayName();
+
+        /** The ID-token (or userinfo) claim that lists the user's groups, e.g. groups, roles. */
+        @WithDefault("groups")
+        String groupsClaim();
+
+        /** Scopes asked of the provider; add the one that releases the groups claim if it has one. */
+        @WithDefault("openid email profile")
+        String scopes();
+    }
 
     Keys keys();
 
@@ -57,6 +100,14 @@ public interface IdentityConfig {
         /** Minimum time between two polls of a device login; {@code slow_down} adds 5 s. */
         @WithDefault("5s")
         Duration deviceCodeInterval();
+
+        /** How long an authorization code may wait to be redeemed (RFC 6749 §4.1.2: short). */
+        @WithDefault("60s")
+        Duration authorizationCodeLifetime();
+
+        /** How long a login page (and a round trip to an upstream provider) stays usable. */
+        @WithDefault("10m")
+        Duration loginRequestLifetime();
 
         /** How long the first admin's one-time setup link stays valid. */
         @WithDefault("24h")

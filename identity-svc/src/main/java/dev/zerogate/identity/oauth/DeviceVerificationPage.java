@@ -3,6 +3,7 @@ package dev.zerogate.identity.oauth;
 import dev.zerogate.identity.service.DeviceLoginService;
 import dev.zerogate.identity.service.LocalAccountService;
 import dev.zerogate.identity.service.LoginFailedException;
+import dev.zerogate.identity.service.UpstreamProviders;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
@@ -29,10 +30,12 @@ public class DeviceVerificationPage {
 
     private final DeviceLoginService deviceLogins;
     private final LocalAccountService accounts;
+    private final UpstreamProviders upstreams;
 
-    DeviceVerificationPage(DeviceLoginService deviceLogins, LocalAccountService accounts) {
+    DeviceVerificationPage(DeviceLoginService deviceLogins, LocalAccountService accounts, UpstreamProviders upstreams) {
         this.deviceLogins = deviceLogins;
         this.accounts = accounts;
+        this.upstreams = upstreams;
     }
 
     @GET
@@ -65,9 +68,21 @@ public class DeviceVerificationPage {
         });
     }
 
-    private static String formHtml(String userCode, String error) {
+    /**
+     * The form; with a code already known (the link the CLI printed), also one link per
+     * upstream provider (which ends on a confirmation page, see LoginResource).
+     */
+    private String formHtml(String userCode, String error) {
+        StringBuilder upstreamLinks = new StringBuilder();
+        if (!userCode.isEmpty()) {
+            for (var upstream : upstreams.choices()) {
+                upstreamLinks.append("<p><a class=\"upstream\" href=\"/login/upstream/").append(Pages.escape(LoginPage.encode(upstream.getKey())))
+                        .append("?user_code=").append(Pages.escape(LoginPage.encode(userCode))).append("\">Continue with ")
+                        .append(Pages.escape(upstream.getValue())).append("</a></p>");
+            }
+        }
         return Pages.shell("Log in to zerogate",
-                (error == null ? "" : "<p class=\"error\">" + Pages.escape(error) + "</p>")
+                (error == null ? "" : "<p class=\"error\">" + Pages.escape(error) + "</p>") + upstreamLinks
                         + "<form method=\"post\" action=\"/device\">"
                         + "<label>Code shown by zerogate login<input name=\"user_code\" value=\"" + Pages.escape(userCode)
                         + "\" autocomplete=\"off\" required></label>"
@@ -80,7 +95,7 @@ public class DeviceVerificationPage {
                         + "<p>Only continue if you started <code>zerogate login</code> yourself and the code matches.</p>");
     }
 
-    private static String done(boolean approved) {
+    static String done(boolean approved) {
         return Pages.shell(approved ? "Device allowed" : "Device denied", approved
                 ? "<p>You are logged in. You can close this page and return to the terminal.</p>"
                 : "<p>The login was refused. Nothing was granted.</p>");

@@ -15,8 +15,19 @@ final class Pages {
     }
 
     static Response page(int status, String body) {
+        return page(status, body, null);
+    }
+
+    /**
+     * A page whose form may lead (by a redirect after submission, which browsers hold to
+     * {@code form-action}) to {@code formTarget}'s origin as well as ours.
+     */
+    static Response page(int status, String body, java.net.URI formTarget) {
+        String formAction = "'self'" + (formTarget == null || formTarget.getScheme() == null || formTarget.getAuthority() == null
+                ? "" : " " + formTarget.getScheme() + "://" + formTarget.getAuthority());
         return Response.status(status).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(body)
-                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'")
+                .header("Content-Security-Policy", "default-src 'none'; style-src 'unsafe-inline'; form-action " + formAction
+                        + "; frame-ancestors 'none'")
                 .header("X-Frame-Options", "DENY")
                 .header("Cache-Control", "no-store")
                 .header("Referrer-Policy", "no-referrer")

@@ -185,9 +185,16 @@ public class SessionService {
                 .map(access -> new TokenSet(access, refresh, config.tokens().accessTokenLifetime().toSeconds(), session.id));
     }
 
-    /** The {@code groups} claim: the admin group for admins. */
-    private Set<String> groupsOf(User user) {
-        return user.admin ? Set.of(config.adminGroup()) : Set.of();
+    /**
+     * The {@code groups} claim: the groups the user's upstream IdP gave at their last login,
+     * plus the admin group for built-in admins.
+     */
+    public Set<String> groupsOf(User user) {
+        Set<String> groups = new java.util.TreeSet<>(user.upstreamGroupSet());
+        if (user.admin) {
+            groups.add(config.adminGroup());
+        }
+        return groups;
     }
 
     private OffsetDateTime now() {

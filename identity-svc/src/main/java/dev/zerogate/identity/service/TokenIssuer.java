@@ -59,4 +59,52 @@ public class TokenIssuer {
                     .sign(keys.activeKey());
         });
     }
+
+    /**
+     * An OpenID Connect ID token (OIDC Core §2) for {@code clientId}: who logged in, when and
+     * how, with {@code at_hash} tying it to the access token issued alongside.
+     */
+    public Uni<String> issueIdToken(IdTokenClaims claims) {
+        return signingKeys.keySet().map(keys -> {
+            Instant now = clock.instant();
+            JwtClaimsBuilder builder = Jwt.issuer(config.issuer())
+                    .subject(claims.subject())
+                    .audience(claims.clientId())
+                    .issuedAt(now)
+                    .expiresAt(now.plus(config.tokens().accessTokenLifetime()))
+                    .claim("auth_time", claims.authenticatedAt().getEpochSecond())
+                    .claim("amr", claims.authenticationMethods())
+                    .claim("sid", claims.sessionId())
+                    .claim("azp", claims.clientId())
+                    .claim("at_hash", atHash(claims.accessToken()))
+                    .preferredUserName(claims.username())
+                    .groups(claims.groups());
+            claims.nonce().ifPresent(nonce -> builder.claim("nonce", nonce));
+            claims.name().ifPresent(name -> builder.claim("name", name));
+            claims.email().ifPresent(email -> builder.claim("email", email));
+            return builder.jws()
+                    .keyId(keys.activeKid())
+                    .algorithm(SignatureAlgorithm.ES256)
+                    .header("typ", "JWT")
+                    .sign(keys.activeKey());
+        });
+    }
+
+    /** What an ID token says; {@code accessToken} only feeds {@code at_hash}. */
+    public record IdTokenClaims(String subject, String username, String clientId, String sessionId,
+                                java.util.Set<String> groups, java.util.List<String> authenticationMethods,
+                                Instant authenticatedAt, java.util.Optional<String> nonce,
+                                java.util.Optional<String> name, java.util.Optional<String> email, String accessToken) {
+    }
+
+    /** OIDC Core §3.1.3.6: left half of SHA-256 of the access token, base64url (ES256 → SHA-256). */
+    static String atHash(String accessToken) {
+        try {
+            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(accessToken.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(hash, 16));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
