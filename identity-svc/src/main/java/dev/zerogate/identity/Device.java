@@ -45,4 +45,11 @@ public class Device {
 
     @Column(name = "revoked_at")
     public OffsetDateTime revokedAt;
+
+    @Column(name = "revocation_reason")
+    public String revocationReason;
+
+    /** Vouched for by an admin; access rules may require it. */
+    @Column(nullable = false)
+    public boolean trusted;
 }

@@ -6,7 +6,7 @@ package dev.zerogate.identity;
  */
 public final class IdentityException extends RuntimeException {
 
-    public enum Kind { INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, NOT_FOUND }
+    public enum Kind { INVALID_ARGUMENT, UNAUTHENTICATED, PERMISSION_DENIED, FAILED_PRECONDITION, NOT_FOUND, ALREADY_EXISTS, RESOURCE_EXHAUSTED }
 
     private final Kind kind;
 

@@ -38,6 +38,9 @@ public class Session {
     @Column(name = "created_at", nullable = false)
     public OffsetDateTime createdAt;
 
+    @Column(name = "last_refreshed_at")
+    public OffsetDateTime lastRefreshedAt;
+
     @Column(name = "revoked_at")
     public OffsetDateTime revokedAt;
 

@@ -51,9 +51,12 @@ public class User {
     @Column(name = "totp_last_step")
     public Long totpLastStep;
 
-    /** Set when an admin disables the account; a disabled user cannot log in. */
+    /** Set when an admin revokes the account; a revoked user cannot log in. */
     @Column(name = "disabled_at")
     public OffsetDateTime disabledAt;
+
+    @Column(name = "revocation_reason")
+    public String revocationReason;
 
     /** Groups from the upstream IdP's groups claim at the last login, one per line. */
     @Column(name = "upstream_groups", nullable = false)

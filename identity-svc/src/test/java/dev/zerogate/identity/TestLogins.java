@@ -18,8 +18,16 @@ final class TestLogins {
 
     /** A complete device login of a built-in account: the token response (access_token, refresh_token). */
     static JsonPath deviceLogin(String username, String password) {
-        JsonPath started = given().contentType(ContentType.URLENC).formParam("client_id", CLI)
-                .post("/oauth2/device_authorization").then().statusCode(200).extract().jsonPath();
+        return deviceLogin(username, password, null);
+    }
+
+    /** Like {@link #deviceLogin(String, String)}, with the tokens bound to a device key (RFC 7638 thumbprint), if given. */
+    static JsonPath deviceLogin(String username, String password, String deviceKeyThumbprint) {
+        var start = given().contentType(ContentType.URLENC).formParam("client_id", CLI);
+        if (deviceKeyThumbprint != null) {
+            start.formParam("zg_device_key", deviceKeyThumbprint);
+        }
+        JsonPath started = start.post("/oauth2/device_authorization").then().statusCode(200).extract().jsonPath();
         given().contentType(ContentType.URLENC).formParam("user_code", started.getString("user_code"))
                 .formParam("username", username).formParam("password", password).formParam("action", "approve")
                 .post("/device").then().statusCode(200);

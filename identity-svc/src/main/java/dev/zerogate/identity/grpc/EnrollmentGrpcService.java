@@ -58,7 +58,7 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
         }
         return enrollment.enroll(caller, request.getCsr().toByteArray(), request.getDeviceName(), postureJson(request.getPosture()))
                 .map(enrolled -> EnrollDeviceResponse.newBuilder()
-                        .setDevice(toProto(enrolled.device(), request.getPosture()))
+                        .setDevice(ProtoMapping.device(enrolled.device()))
                         .setCertificate(bundle(enrolled))
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
@@ -78,28 +78,10 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
         }
         return enrollment.reportPosture(roles.requireKind(PrincipalKind.USER), request.getDeviceId(), postureJson(request.getPosture()))
                 .map(device -> ReportDevicePostureResponse.newBuilder()
-                        .setDevice(toProto(device, request.getPosture()))
+                        .setDevice(ProtoMapping.device(device))
                         .setNextReportIn(POSTURE_INTERVAL)
                         .build())
                 .onFailure().transform(GrpcErrors::toStatus);
-    }
-
-    /** An enrolled device as the contract describes it, with the posture just received. */
-    private static Device toProto(dev.zerogate.identity.Device device, DevicePosture posture) {
-        Device.Builder proto = Device.newBuilder()
-                .setId(device.id.toString())
-                .setUserId(device.userId.toString())
-                .setName(device.name)
-                .setState(DeviceState.DEVICE_STATE_ACTIVE)
-                .setKeyThumbprint(device.keyThumbprint)
-                .setCertificateSerial(device.certificateSerial)
-                .setCertificateNotAfter(timestamp(device.certificateNotAfter))
-                .setPosture(posture)
-                .setEnrolledAt(timestamp(device.enrolledAt));
-        if (device.postureReportedAt != null) {
-            proto.setPostureReportedAt(timestamp(device.postureReportedAt));
-        }
-        return proto.build();
     }
 
     private CertificateBundle.Builder bundle(DeviceEnrollment.Enrolled enrolled) {
@@ -143,10 +125,6 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
     }
 
     private static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    private static Timestamp timestamp(OffsetDateTime time) {
-        return timestamp(time.toInstant());
+        return ProtoMapping.timestamp(instant);
     }
 }

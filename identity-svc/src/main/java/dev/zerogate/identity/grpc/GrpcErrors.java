@@ -22,6 +22,8 @@ final class GrpcErrors {
                 case PERMISSION_DENIED -> Status.PERMISSION_DENIED;
                 case FAILED_PRECONDITION -> Status.FAILED_PRECONDITION;
                 case NOT_FOUND -> Status.NOT_FOUND;
+                case ALREADY_EXISTS -> Status.ALREADY_EXISTS;
+                case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
             };
             return status.withDescription(e.getMessage()).asRuntimeException();
         }

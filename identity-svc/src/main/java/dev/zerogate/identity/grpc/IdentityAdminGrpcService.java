@@ -1,15 +1,169 @@
 package dev.zerogate.identity.grpc;
 
+import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.service.DeviceAdministration;
+import dev.zerogate.identity.service.PageRequest;
+import dev.zerogate.identity.service.UserAdministration;
+import dev.zerogate.proto.identity.v1.DeviceState;
+import dev.zerogate.proto.identity.v1.ListDevicesRequest;
+import dev.zerogate.proto.identity.v1.ListDevicesResponse;
+import dev.zerogate.proto.identity.v1.ListGroupsRequest;
+import dev.zerogate.proto.identity.v1.ListGroupsResponse;
+import dev.zerogate.proto.identity.v1.ListSessionsRequest;
+import dev.zerogate.proto.identity.v1.ListSessionsResponse;
+import dev.zerogate.proto.identity.v1.ListUsersRequest;
+import dev.zerogate.proto.identity.v1.ListUsersResponse;
 import dev.zerogate.proto.identity.v1.MutinyIdentityAdminServiceGrpc;
+import dev.zerogate.proto.identity.v1.RevokeDeviceRequest;
+import dev.zerogate.proto.identity.v1.RevokeDeviceResponse;
+import dev.zerogate.proto.identity.v1.RevokeGroupSessionsRequest;
+import dev.zerogate.proto.identity.v1.RevokeGroupSessionsResponse;
+import dev.zerogate.proto.identity.v1.RevokeSessionRequest;
+import dev.zerogate.proto.identity.v1.RevokeSessionResponse;
+import dev.zerogate.proto.identity.v1.RevokeUserRequest;
+import dev.zerogate.proto.identity.v1.RevokeUserResponse;
+import dev.zerogate.proto.identity.v1.SessionState;
+import dev.zerogate.proto.identity.v1.SetDeviceTrustRequest;
+import dev.zerogate.proto.identity.v1.SetDeviceTrustResponse;
 import io.quarkus.grpc.GrpcService;
+import io.quarkus.grpc.RegisterInterceptor;
+import io.smallrye.mutiny.Uni;
+
+import java.util.Optional;
 
 /**
- * gRPC adapter for `zerogate.identity.v1.IdentityAdminService`. Users, devices, connectors, service accounts and sessions, for admins.
- *
- * <p>No rpc is implemented yet: each answers UNIMPLEMENTED, from the generated base class,
- * until the issue that builds it. The service is still registered, so that health and
- * reflection list it and clients can be written against it.
+ * gRPC adapter for `zerogate.identity.v1.IdentityAdminService`: every rpc for admins only
+ * (a user in the configured admin group), checked before anything else. Users, groups,
+ * devices and sessions here; the rest of the contract (connectors, service accounts) in
+ * the rpcs below them.
  */
 @GrpcService
+@RegisterInterceptor(AccessTokenInterceptor.class)
 public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.IdentityAdminServiceImplBase {
+
+    /** Admin calls carry no client address worth recording beyond the admin: the audit names the caller. */
+    static final String SOURCE = "grpc";
+
+    private final CallerRoles roles;
+    private final UserAdministration users;
+    private final DeviceAdministration devices;
+    private final IdentityConfig config;
+
+    IdentityAdminGrpcService(CallerRoles roles, UserAdministration users, DeviceAdministration devices, IdentityConfig config) {
+        this.roles = roles;
+        this.users = users;
+        this.devices = devices;
+        this.config = config;
+    }
+
+    /** Checks the admin role, then runs {@code call} with the admin's id; every failure becomes a status. */
+    private <T> Uni<T> asAdmin(java.util.function.Function<String, Uni<T>> call) {
+        try {
+            // Read in the handler's own thread, where the call's gRPC context is current.
+            String admin = roles.requireAdmin().subject();
+            return call.apply(admin).onFailure().transform(GrpcErrors::toStatus);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(GrpcErrors.toStatus(e));
+        }
+    }
+
+    @Override
+    public Uni<ListUsersResponse> listUsers(ListUsersRequest request) {
+        return asAdmin(admin -> {
+            Optional<Boolean> revoked = switch (request.getState()) {
+                case USER_STATE_ACTIVE -> Optional.of(false);
+                case USER_STATE_REVOKED -> Optional.of(true);
+                default -> Optional.empty();
+            };
+            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(),
+                    "users|" + request.getQuery() + "|" + request.getState());
+            return users.listUsers(page, request.getQuery(), revoked).map(result -> ListUsersResponse.newBuilder()
+                    .addAllUsers(result.items().stream().map(u -> ProtoMapping.user(u, config.adminGroup())).toList())
+                    .setNextPageToken(result.nextPageToken()).build());
+        });
+    }
+
+    @Override
+    public Uni<RevokeUserResponse> revokeUser(RevokeUserRequest request) {
+        return asAdmin(admin -> users.revokeUser(ProtoMapping.uuid(request.getUserId(), "user_id"), ProtoMapping.reason(request.getReason()),
+                        admin, SOURCE)
+                .map(user -> RevokeUserResponse.newBuilder().setUser(ProtoMapping.user(user, config.adminGroup())).build()));
+    }
+
+    @Override
+    public Uni<ListGroupsResponse> listGroups(ListGroupsRequest request) {
+        return asAdmin(admin -> users.listGroups(PageRequest.of(request.getPageSize(), request.getPageToken(),
+                        "groups|" + request.getQuery() + "|" + request.getSource()), request.getQuery())
+                .map(result -> ListGroupsResponse.newBuilder()
+                        .addAllGroups(result.items().stream().map(ProtoMapping::group)
+                                .filter(g -> request.getSourceValue() == 0 || g.getSource() == request.getSource()).toList())
+                        .setNextPageToken(result.nextPageToken()).build()));
+    }
+
+    @Override
+    public Uni<RevokeGroupSessionsResponse> revokeGroupSessions(RevokeGroupSessionsRequest request) {
+        return asAdmin(admin -> users.revokeGroupSessions(ProtoMapping.uuid(request.getGroupId(), "group_id"),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(counts -> RevokeGroupSessionsResponse.newBuilder()
+                        .setRevokedSessionCount(counts[0]).setAffectedUserCount(counts[1]).build()));
+    }
+
+    @Override
+    public Uni<ListDevicesResponse> listDevices(ListDevicesRequest request) {
+        return asAdmin(admin -> {
+            if (request.hasServiceAccountId()) {
+                // Service accounts do not enrol devices yet: their filter matches nothing.
+                return Uni.createFrom().item(ListDevicesResponse.getDefaultInstance());
+            }
+            Optional<java.util.UUID> owner = request.hasUserId()
+                    ? Optional.of(ProtoMapping.uuid(request.getUserId(), "user_id")) : Optional.empty();
+            Optional<Boolean> revoked = request.getState() == DeviceState.DEVICE_STATE_ACTIVE ? Optional.of(false)
+                    : request.getState() == DeviceState.DEVICE_STATE_REVOKED ? Optional.of(true) : Optional.empty();
+            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(),
+                    "devices|" + request.getUserId() + "|" + request.getState());
+            return devices.list(page, owner, revoked).map(result -> ListDevicesResponse.newBuilder()
+                    .addAllDevices(result.items().stream().map(ProtoMapping::device).toList())
+                    .setNextPageToken(result.nextPageToken()).build());
+        });
+    }
+
+    @Override
+    public Uni<RevokeDeviceResponse> revokeDevice(RevokeDeviceRequest request) {
+        return asAdmin(admin -> devices.revoke(ProtoMapping.uuid(request.getDeviceId(), "device_id"),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(device -> RevokeDeviceResponse.newBuilder().setDevice(ProtoMapping.device(device)).build()));
+    }
+
+    @Override
+    public Uni<SetDeviceTrustResponse> setDeviceTrust(SetDeviceTrustRequest request) {
+        return asAdmin(admin -> devices.setTrust(ProtoMapping.uuid(request.getDeviceId(), "device_id"), request.getTrusted(),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(device -> SetDeviceTrustResponse.newBuilder().setDevice(ProtoMapping.device(device)).build()));
+    }
+
+    @Override
+    public Uni<ListSessionsResponse> listSessions(ListSessionsRequest request) {
+        return asAdmin(admin -> {
+            Optional<java.util.UUID> user = request.getUserId().isEmpty() ? Optional.empty()
+                    : Optional.of(ProtoMapping.uuid(request.getUserId(), "user_id"));
+            Optional<String> state = request.getState() == SessionState.SESSION_STATE_UNSPECIFIED ? Optional.empty()
+                    : Optional.of(request.getState().name().substring("SESSION_STATE_".length()));
+            PageRequest page = PageRequest.of(request.getPageSize(), request.getPageToken(),
+                    "sessions|" + request.getUserId() + "|" + request.getDeviceId() + "|" + request.getState());
+            Uni<Optional<String>> deviceKey = request.getDeviceId().isEmpty() ? Uni.createFrom().item(Optional.empty())
+                    : devices.keyOf(ProtoMapping.uuid(request.getDeviceId(), "device_id"));
+            return deviceKey.chain(key -> request.getDeviceId().isEmpty() || key.isPresent()
+                    ? users.listSessions(page, user, key, state).map(result -> ListSessionsResponse.newBuilder()
+                            .addAllSessions(result.items().stream().map(ProtoMapping::session).toList())
+                            .setNextPageToken(result.nextPageToken()).build())
+                    : Uni.createFrom().item(ListSessionsResponse.getDefaultInstance()));
+        });
+    }
+
+    @Override
+    public Uni<RevokeSessionResponse> revokeSession(RevokeSessionRequest request) {
+        return asAdmin(admin -> users.revokeSession(ProtoMapping.uuid(request.getSessionId(), "session_id"),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(session -> RevokeSessionResponse.newBuilder().setSession(ProtoMapping.session(session)).build()));
+    }
 }

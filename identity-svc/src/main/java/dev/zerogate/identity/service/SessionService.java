@@ -103,10 +103,15 @@ public class SessionService {
                 if (!token.expiresAt.isAfter(now)) {
                     return Uni.createFrom().failure(OAuthException.invalidGrant("refresh token has expired"));
                 }
-                return refreshTokens.spend(digest, now).chain(spent -> spent
+                return refreshTokens.spend(digest, now).chain(spent -> {
+                    if (spent) {
+                        session.lastRefreshedAt = now;
+                    }
+                    return spent
                         ? issue(session).map(Optional::of)
                         // Spent by a concurrent request between our read and our update.
-                        : revokeForReuse(session, source));
+                        : revokeForReuse(session, source);
+                });
             });
         })).call(result -> result.isPresent() ? Uni.createFrom().voidItem() : revocations.catchUp())
                 .map(result -> result.orElseThrow(() -> OAuthException.invalidGrant(
