@@ -3,7 +3,20 @@ package dev.zerogate.identity.grpc;
 import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.service.DeviceAdministration;
 import dev.zerogate.identity.service.PageRequest;
+import dev.zerogate.identity.service.ServiceAccounts;
 import dev.zerogate.identity.service.UserAdministration;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountResponse;
+import dev.zerogate.proto.identity.v1.ListServiceAccountKeysRequest;
+import dev.zerogate.proto.identity.v1.ListServiceAccountKeysResponse;
+import dev.zerogate.proto.identity.v1.ListServiceAccountsRequest;
+import dev.zerogate.proto.identity.v1.ListServiceAccountsResponse;
+import dev.zerogate.proto.identity.v1.RevokeServiceAccountKeyRequest;
+import dev.zerogate.proto.identity.v1.RevokeServiceAccountKeyResponse;
+import dev.zerogate.proto.identity.v1.RevokeServiceAccountRequest;
+import dev.zerogate.proto.identity.v1.RevokeServiceAccountResponse;
 import dev.zerogate.proto.identity.v1.DeviceState;
 import dev.zerogate.proto.identity.v1.ListDevicesRequest;
 import dev.zerogate.proto.identity.v1.ListDevicesResponse;
@@ -48,8 +61,13 @@ public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.Ide
     private final UserAdministration users;
     private final DeviceAdministration devices;
     private final IdentityConfig config;
+    private final ServiceAccounts serviceAccounts;
+    private final java.time.Clock clock;
 
-    IdentityAdminGrpcService(CallerRoles roles, UserAdministration users, DeviceAdministration devices, IdentityConfig config) {
+    IdentityAdminGrpcService(CallerRoles roles, UserAdministration users, DeviceAdministration devices, IdentityConfig config,
+                             ServiceAccounts serviceAccounts, java.time.Clock clock) {
+        this.serviceAccounts = serviceAccounts;
+        this.clock = clock;
         this.roles = roles;
         this.users = users;
         this.devices = devices;
@@ -165,5 +183,62 @@ public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.Ide
         return asAdmin(admin -> users.revokeSession(ProtoMapping.uuid(request.getSessionId(), "session_id"),
                         ProtoMapping.reason(request.getReason()), admin, SOURCE)
                 .map(session -> RevokeSessionResponse.newBuilder().setSession(ProtoMapping.session(session)).build()));
+    }
+
+    @Override
+    public Uni<CreateServiceAccountResponse> createServiceAccount(CreateServiceAccountRequest request) {
+        return asAdmin(admin -> serviceAccounts.create(request.getName(), request.getDescription(), admin, SOURCE)
+                .map(view -> CreateServiceAccountResponse.newBuilder().setServiceAccount(ProtoMapping.serviceAccount(view)).build()));
+    }
+
+    @Override
+    public Uni<ListServiceAccountsResponse> listServiceAccounts(ListServiceAccountsRequest request) {
+        return asAdmin(admin -> serviceAccounts.list(PageRequest.of(request.getPageSize(), request.getPageToken(),
+                        "service-accounts|" + request.getQuery() + "|" + request.getState()))
+                .map(result -> ListServiceAccountsResponse.newBuilder()
+                        .addAllServiceAccounts(result.items().stream().map(ProtoMapping::serviceAccount)
+                                .filter(a -> a.getName().contains(request.getQuery().toLowerCase(java.util.Locale.ROOT)))
+                                .filter(a -> request.getStateValue() == 0 || a.getState() == request.getState()).toList())
+                        .setNextPageToken(result.nextPageToken()).build()));
+    }
+
+    @Override
+    public Uni<RevokeServiceAccountResponse> revokeServiceAccount(RevokeServiceAccountRequest request) {
+        return asAdmin(admin -> serviceAccounts.revoke(ProtoMapping.uuid(request.getServiceAccountId(), "service_account_id"),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(view -> RevokeServiceAccountResponse.newBuilder().setServiceAccount(ProtoMapping.serviceAccount(view)).build()));
+    }
+
+    @Override
+    public Uni<CreateServiceAccountKeyResponse> createServiceAccountKey(CreateServiceAccountKeyRequest request) {
+        return asAdmin(admin -> {
+            java.time.OffsetDateTime expiresAt = request.hasExpiresAt() ? java.time.Instant.ofEpochSecond(
+                    request.getExpiresAt().getSeconds(), request.getExpiresAt().getNanos()).atOffset(java.time.ZoneOffset.UTC) : null;
+            return serviceAccounts.createKey(ProtoMapping.uuid(request.getServiceAccountId(), "service_account_id"),
+                            request.getDescription(), expiresAt, admin, SOURCE)
+                    .map(created -> CreateServiceAccountKeyResponse.newBuilder()
+                            .setKey(ProtoMapping.serviceAccountKey(created.key(), now()))
+                            .setClientSecret(created.secret()).build());
+        });
+    }
+
+    @Override
+    public Uni<ListServiceAccountKeysResponse> listServiceAccountKeys(ListServiceAccountKeysRequest request) {
+        return asAdmin(admin -> serviceAccounts.listKeys(ProtoMapping.uuid(request.getServiceAccountId(), "service_account_id"),
+                        PageRequest.of(request.getPageSize(), request.getPageToken(), "keys|" + request.getServiceAccountId()))
+                .map(result -> ListServiceAccountKeysResponse.newBuilder()
+                        .addAllKeys(result.items().stream().map(k -> ProtoMapping.serviceAccountKey(k, now())).toList())
+                        .setNextPageToken(result.nextPageToken()).build()));
+    }
+
+    @Override
+    public Uni<RevokeServiceAccountKeyResponse> revokeServiceAccountKey(RevokeServiceAccountKeyRequest request) {
+        return asAdmin(admin -> serviceAccounts.revokeKey(ProtoMapping.uuid(request.getKeyId(), "key_id"),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(key -> RevokeServiceAccountKeyResponse.newBuilder().setKey(ProtoMapping.serviceAccountKey(key, now())).build()));
+    }
+
+    private java.time.OffsetDateTime now() {
+        return java.time.OffsetDateTime.now(clock);
     }
 }

@@ -121,6 +121,43 @@ final class ProtoMapping {
         }
     }
 
+    static dev.zerogate.proto.identity.v1.ServiceAccount serviceAccount(dev.zerogate.identity.service.ServiceAccounts.AccountView view) {
+        dev.zerogate.identity.ServiceAccount account = view.account();
+        var proto = dev.zerogate.proto.identity.v1.ServiceAccount.newBuilder()
+                .setId(account.id.toString())
+                .setName(account.name)
+                .setDescription(account.description)
+                .setState(account.revokedAt == null ? dev.zerogate.proto.identity.v1.ServiceAccountState.SERVICE_ACCOUNT_STATE_ACTIVE
+                        : dev.zerogate.proto.identity.v1.ServiceAccountState.SERVICE_ACCOUNT_STATE_REVOKED)
+                .setActiveKeyCount((int) view.usableKeys())
+                .setCreatedAt(timestamp(account.createdAt));
+        if (account.revokedAt != null) {
+            proto.setRevokedAt(timestamp(account.revokedAt));
+        }
+        return proto.build();
+    }
+
+    static dev.zerogate.proto.identity.v1.ServiceAccountKey serviceAccountKey(dev.zerogate.identity.ServiceAccountKey key, OffsetDateTime now) {
+        var state = key.revokedAt != null ? dev.zerogate.proto.identity.v1.ServiceAccountState.SERVICE_ACCOUNT_STATE_REVOKED
+                : key.expiresAt.isAfter(now) ? dev.zerogate.proto.identity.v1.ServiceAccountState.SERVICE_ACCOUNT_STATE_ACTIVE
+                : dev.zerogate.proto.identity.v1.ServiceAccountState.SERVICE_ACCOUNT_STATE_EXPIRED;
+        var proto = dev.zerogate.proto.identity.v1.ServiceAccountKey.newBuilder()
+                .setId(key.id.toString())
+                .setServiceAccountId(key.serviceAccountId.toString())
+                .setDescription(key.description)
+                .setState(state)
+                .setSecretPrefix(key.secretPrefix)
+                .setCreatedAt(timestamp(key.createdAt))
+                .setExpiresAt(timestamp(key.expiresAt));
+        if (key.lastUsedAt != null) {
+            proto.setLastUsedAt(timestamp(key.lastUsedAt));
+        }
+        if (key.revokedAt != null) {
+            proto.setRevokedAt(timestamp(key.revokedAt));
+        }
+        return proto.build();
+    }
+
     /** A device with the posture it last reported. */
     static Device device(dev.zerogate.identity.Device device) {
         Device.Builder proto = Device.newBuilder()

@@ -46,14 +46,15 @@ public class AuthorizationServerMetadata {
         metadata.put("userinfo_endpoint", issuer + "/oauth2/userinfo");
         metadata.put("jwks_uri", issuer + "/oauth2/jwks");
         metadata.put("grant_types_supported", List.of(OAuthClients.AUTHORIZATION_CODE_GRANT, OAuthClients.DEVICE_CODE_GRANT,
-                OAuthClients.REFRESH_TOKEN_GRANT));
+                OAuthClients.REFRESH_TOKEN_GRANT, OAuthClients.CLIENT_CREDENTIALS_GRANT));
         metadata.put("response_types_supported", List.of("code"));
         metadata.put("response_modes_supported", List.of("query"));
         metadata.put("scopes_supported", AuthorizeEndpoint.SCOPES.stream().sorted().toList());
         metadata.put("subject_types_supported", List.of("public"));
         metadata.put("id_token_signing_alg_values_supported", List.of("ES256"));
         metadata.put("code_challenge_methods_supported", List.of("S256"));
-        metadata.put("token_endpoint_auth_methods_supported", List.of("none"));
+        // "none" for the public clients (CLI, browser clients); the secrets for service-account keys.
+        metadata.put("token_endpoint_auth_methods_supported", List.of("none", "client_secret_basic", "client_secret_post"));
         metadata.put("revocation_endpoint_auth_methods_supported", List.of("none"));
         metadata.put("claims_supported", List.of("iss", "sub", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid",
                 "preferred_username", "name", "email", "groups"));

@@ -5,10 +5,12 @@ import dev.zerogate.identity.service.BrowserLoginService;
 import dev.zerogate.identity.service.DeviceLoginService;
 import dev.zerogate.identity.service.OAuthClients;
 import dev.zerogate.identity.service.OAuthException;
+import dev.zerogate.identity.service.ServiceAccounts;
 import dev.zerogate.identity.service.SessionService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -17,6 +19,9 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.MultivaluedMap;
 import jakarta.ws.rs.core.Response;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -31,8 +36,11 @@ public class TokenEndpoint {
     private final DeviceLoginService deviceLogins;
     private final SessionService sessions;
     private final BrowserLoginService browserLogins;
+    private final ServiceAccounts serviceAccounts;
 
-    TokenEndpoint(OAuthClients clients, DeviceLoginService deviceLogins, SessionService sessions, BrowserLoginService browserLogins) {
+    TokenEndpoint(OAuthClients clients, DeviceLoginService deviceLogins, SessionService sessions, BrowserLoginService browserLogins,
+                  ServiceAccounts serviceAccounts) {
+        this.serviceAccounts = serviceAccounts;
         this.clients = clients;
         this.deviceLogins = deviceLogins;
         this.sessions = sessions;
@@ -42,11 +50,27 @@ public class TokenEndpoint {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<Response> token(MultivaluedMap<String, String> form, @Context HttpServerRequest request) {
+    public Uni<Response> token(MultivaluedMap<String, String> form, @Context HttpServerRequest request,
+                               @HeaderParam("Authorization") String authorization) {
         String grantType = OAuthForms.single(form, "grant_type");
         String clientId = OAuthForms.single(form, "client_id");
         if (grantType == null) {
             throw OAuthException.invalidRequest("grant_type is required");
+        }
+        if (OAuthClients.CLIENT_CREDENTIALS_GRANT.equals(grantType)) {
+            String[] credentials = clientCredentials(authorization, clientId, OAuthForms.single(form, "client_secret"));
+            String scope = OAuthForms.single(form, "scope");
+            if (scope != null && !scope.isBlank()) {
+                throw new OAuthException("invalid_scope", "service-account tokens take no scope", 400);
+            }
+            return serviceAccounts.clientCredentials(credentials[0], credentials[1], OAuthForms.source(request))
+                    .map(issued -> {
+                        Map<String, Object> body = new LinkedHashMap<>();
+                        body.put("access_token", issued.accessToken());
+                        body.put("token_type", "Bearer");
+                        body.put("expires_in", issued.lifetime().toSeconds());
+                        return noStore(body);
+                    });
         }
         clients.requireGrant(clientId, grantType);
         String source = OAuthForms.source(request);
@@ -66,6 +90,34 @@ public class TokenEndpoint {
             default -> throw new OAuthException("unsupported_grant_type", "grant type is not supported", 400);
         };
         return tokens.map(TokenEndpoint::success);
+    }
+
+    /**
+     * Client authentication (RFC 6749 §2.3.1): HTTP Basic with form-urlencoded parts, or
+     * client_id and client_secret in the form; not both.
+     */
+    private static String[] clientCredentials(String authorization, String formClientId, String formSecret) {
+        if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
+            if (formSecret != null) {
+                throw OAuthException.invalidRequest("use one client authentication method, not two");
+            }
+            String decoded;
+            try {
+                decoded = new String(Base64.getDecoder().decode(authorization.substring(6).strip()), StandardCharsets.UTF_8);
+            } catch (IllegalArgumentException e) {
+                throw OAuthException.invalidClient("client authentication failed");
+            }
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw OAuthException.invalidClient("client authentication failed");
+            }
+            return new String[] {URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                    URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8)};
+        }
+        if (formClientId == null || formSecret == null) {
+            throw OAuthException.invalidClient("client authentication is required");
+        }
+        return new String[] {formClientId, formSecret};
     }
 
     private static String required(MultivaluedMap<String, String> form, String name) {

@@ -21,6 +21,8 @@ public class OAuthClients {
     public static final String DEVICE_CODE_GRANT = "urn:ietf:params:oauth:grant-type:device_code";
     public static final String REFRESH_TOKEN_GRANT = "refresh_token";
     public static final String AUTHORIZATION_CODE_GRANT = "authorization_code";
+    /** Service accounts (RFC 6749 §4.4); their keys are the clients. */
+    public static final String CLIENT_CREDENTIALS_GRANT = "client_credentials";
 
     private static final Map<String, Set<String>> BUILT_IN = Map.of(CLI, Set.of(DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT));
     private static final Set<String> BROWSER_GRANTS = Set.of(AUTHORIZATION_CODE_GRANT, REFRESH_TOKEN_GRANT);

@@ -90,6 +90,10 @@ public class TokenIssuer {
         });
     }
 
+    /** An issued access token and how long it lives. */
+    public record Issued(String accessToken, java.time.Duration lifetime) {
+    }
+
     /** What an ID token says; {@code accessToken} only feeds {@code at_hash}. */
     public record IdTokenClaims(String subject, String username, String clientId, String sessionId,
                                 java.util.Set<String> groups, java.util.List<String> authenticationMethods,
