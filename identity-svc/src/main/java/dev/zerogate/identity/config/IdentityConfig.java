@@ -74,6 +74,10 @@ public interface IdentityConfig {
 
     Devices devices();
 
+    /** The image in the ready-to-paste {@code docker run} line of a new connector. */
+    @WithDefault("zerogate/connector:latest")
+    String connectorImage();
+
     interface Devices {
         /** Lifetime of a device certificate; the client renews at two thirds of it. 1h to 7d. */
         @WithDefault("24h")
@@ -100,6 +104,14 @@ public interface IdentityConfig {
         /** Minimum time between two polls of a device login; {@code slow_down} adds 5 s. */
         @WithDefault("5s")
         Duration deviceCodeInterval();
+
+        /** Lifetime of a connector's access token; it refreshes before it ends. */
+        @WithDefault("15m")
+        Duration connectorAccessTokenLifetime();
+
+        /** How long a connector's bootstrap pair stays valid if unused (CreateConnector may set 5m to 7d). */
+        @WithDefault("24h")
+        Duration connectorBootstrapLifetime();
 
         /** How long an authorization code may wait to be redeemed (RFC 6749 §4.1.2: short). */
         @WithDefault("60s")

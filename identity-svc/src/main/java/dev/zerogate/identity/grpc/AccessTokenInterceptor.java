@@ -39,8 +39,19 @@ public class AccessTokenInterceptor implements ServerInterceptor {
         this.revocations = revocations;
     }
 
+    /**
+     * The only rpcs behind this interceptor whose credential is in the request body (the
+     * connector's bootstrap pair or refresh token), not in metadata. Everything else needs a token.
+     */
+    static final java.util.Set<String> BODY_CREDENTIAL_METHODS = java.util.Set.of(
+            "zerogate.identity.v1.EnrollmentService/BootstrapConnector",
+            "zerogate.identity.v1.EnrollmentService/RefreshConnectorCredentials");
+
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+        if (BODY_CREDENTIAL_METHODS.contains(call.getMethodDescriptor().getFullMethodName())) {
+            return next.startCall(call, headers);
+        }
         String authorization = headers.get(AUTHORIZATION);
         if (authorization == null || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return refuse(call, "missing bearer access token");

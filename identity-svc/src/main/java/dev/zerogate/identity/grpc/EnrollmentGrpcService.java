@@ -4,7 +4,13 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
+import dev.zerogate.identity.service.ConnectorCredentials;
 import dev.zerogate.identity.service.DeviceEnrollment;
+import dev.zerogate.proto.identity.v1.BootstrapConnectorRequest;
+import dev.zerogate.proto.identity.v1.BootstrapConnectorResponse;
+import dev.zerogate.proto.identity.v1.RefreshConnectorCredentialsRequest;
+import dev.zerogate.proto.identity.v1.RefreshConnectorCredentialsResponse;
+import dev.zerogate.proto.identity.v1.TokenSet;
 import dev.zerogate.proto.identity.v1.CertificateBundle;
 import dev.zerogate.proto.identity.v1.Device;
 import dev.zerogate.proto.identity.v1.DevicePosture;
@@ -32,7 +38,8 @@ import java.util.Map;
 /**
  * gRPC adapter for `zerogate.identity.v1.EnrollmentService`: every call authenticated by an
  * access token ({@link AccessTokenInterceptor}). Device enrolment, renewal and posture are
- * built; the connector rpcs answer UNIMPLEMENTED until their issue.
+ * built, and the connectors' bootstrap and refresh, whose credential is in the request body
+ * (the interceptor lets exactly those two through without a bearer token).
  */
 @GrpcService
 @RegisterInterceptor(AccessTokenInterceptor.class)
@@ -42,12 +49,20 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
     /** How often a client reports posture at the latest. */
     static final com.google.protobuf.Duration POSTURE_INTERVAL = com.google.protobuf.Duration.newBuilder().setSeconds(300).build();
 
+    /** The audit log's source for rpcs: the caller's address is not at hand in a Mutiny handler. */
+    static final String SOURCE = "grpc";
+
     private final DeviceEnrollment enrollment;
     private final CallerRoles roles;
+    private final ConnectorCredentials connectors;
+    private final java.time.Duration connectorTokenLifetime;
 
-    EnrollmentGrpcService(DeviceEnrollment enrollment, CallerRoles roles) {
+    EnrollmentGrpcService(DeviceEnrollment enrollment, CallerRoles roles, ConnectorCredentials connectors,
+                          dev.zerogate.identity.config.IdentityConfig config) {
         this.enrollment = enrollment;
         this.roles = roles;
+        this.connectors = connectors;
+        this.connectorTokenLifetime = config.tokens().connectorAccessTokenLifetime();
     }
 
     @Override
@@ -84,15 +99,61 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
+    @Override
+    public Uni<BootstrapConnectorResponse> bootstrapConnector(BootstrapConnectorRequest request) {
+        return connectors.bootstrap(request.getAccessToken(), request.getRefreshToken(), request.getCsr().toByteArray(), SOURCE)
+                .map(issued -> BootstrapConnectorResponse.newBuilder()
+                        .setConnectorId(issued.credential().connectorId.toString())
+                        .setRemoteNetworkId(issued.credential().remoteNetworkId.toString())
+                        .setCertificate(bundle(issued.certificate().orElseThrow()))
+                        .setTokens(tokenSet(issued))
+                        .build())
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    @Override
+    public Uni<RefreshConnectorCredentialsResponse> refreshConnectorCredentials(RefreshConnectorCredentialsRequest request) {
+        java.util.UUID connectorId;
+        try {
+            connectorId = ProtoMapping.uuid(request.getConnectorId(), "connector_id");
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(GrpcErrors.toStatus(e));
+        }
+        java.util.Optional<byte[]> csr = request.getCsr().isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(request.getCsr().toByteArray());
+        return connectors.refresh(connectorId, request.getRefreshToken(), csr, SOURCE)
+                .map(issued -> {
+                    var response = RefreshConnectorCredentialsResponse.newBuilder().setTokens(tokenSet(issued));
+                    issued.certificate().ifPresent(certificate -> response.setCertificate(bundle(certificate)));
+                    return response.build();
+                })
+                .onFailure().transform(GrpcErrors::toStatus);
+    }
+
+    private TokenSet tokenSet(ConnectorCredentials.Issued issued) {
+        return TokenSet.newBuilder()
+                .setAccessToken(issued.accessToken())
+                .setTokenType("Bearer")
+                .setAccessTokenExpiresAt(timestamp(java.time.Instant.now().plus(connectorTokenLifetime)))
+                .setRefreshToken(issued.refreshToken())
+                .setRefreshTokenExpiresAt(timestamp(issued.refreshExpiresAt().toInstant()))
+                .setSessionId(issued.credential().familyId.toString())
+                .build();
+    }
+
     private CertificateBundle.Builder bundle(DeviceEnrollment.Enrolled enrolled) {
-        X509Certificate leaf = enrolled.certificate().certificate();
+        return bundle(enrolled.certificate());
+    }
+
+    private CertificateBundle.Builder bundle(dev.zerogate.identity.service.CertificateAuthority.Issued issued) {
+        X509Certificate leaf = issued.certificate();
         Instant notBefore = leaf.getNotBefore().toInstant();
         Instant notAfter = leaf.getNotAfter().toInstant();
         Instant renewAfter = notBefore.plusMillis((notAfter.toEpochMilli() - notBefore.toEpochMilli()) * 2 / 3);
         return CertificateBundle.newBuilder()
                 .addCertificateChain(der(leaf))
                 .addTrustAnchors(der(enrollment.trustAnchor()))
-                .setSerialNumber(enrolled.certificate().serialHex())
+                .setSerialNumber(issued.serialHex())
                 .setNotBefore(timestamp(notBefore))
                 .setNotAfter(timestamp(notAfter))
                 .setRenewAfter(timestamp(renewAfter));

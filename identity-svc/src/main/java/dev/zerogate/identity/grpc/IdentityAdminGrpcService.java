@@ -3,7 +3,14 @@ package dev.zerogate.identity.grpc;
 import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.service.DeviceAdministration;
 import dev.zerogate.identity.service.PageRequest;
+import dev.zerogate.identity.service.ConnectorCredentials;
 import dev.zerogate.identity.service.ServiceAccounts;
+import dev.zerogate.proto.identity.v1.CreateConnectorRequest;
+import dev.zerogate.proto.identity.v1.CreateConnectorResponse;
+import dev.zerogate.proto.identity.v1.ListConnectorsRequest;
+import dev.zerogate.proto.identity.v1.ListConnectorsResponse;
+import dev.zerogate.proto.identity.v1.RevokeConnectorRequest;
+import dev.zerogate.proto.identity.v1.RevokeConnectorResponse;
 import dev.zerogate.identity.service.UserAdministration;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
@@ -62,10 +69,12 @@ public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.Ide
     private final DeviceAdministration devices;
     private final IdentityConfig config;
     private final ServiceAccounts serviceAccounts;
+    private final ConnectorCredentials connectors;
     private final java.time.Clock clock;
 
     IdentityAdminGrpcService(CallerRoles roles, UserAdministration users, DeviceAdministration devices, IdentityConfig config,
-                             ServiceAccounts serviceAccounts, java.time.Clock clock) {
+                             ServiceAccounts serviceAccounts, ConnectorCredentials connectors, java.time.Clock clock) {
+        this.connectors = connectors;
         this.serviceAccounts = serviceAccounts;
         this.clock = clock;
         this.roles = roles;
@@ -236,6 +245,45 @@ public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.Ide
         return asAdmin(admin -> serviceAccounts.revokeKey(ProtoMapping.uuid(request.getKeyId(), "key_id"),
                         ProtoMapping.reason(request.getReason()), admin, SOURCE)
                 .map(key -> RevokeServiceAccountKeyResponse.newBuilder().setKey(ProtoMapping.serviceAccountKey(key, now())).build()));
+    }
+
+    @Override
+    public Uni<CreateConnectorResponse> createConnector(CreateConnectorRequest request) {
+        return asAdmin(admin -> connectors.create(ProtoMapping.uuid(request.getConnectorId(), "connector_id"),
+                        ProtoMapping.uuid(request.getRemoteNetworkId(), "remote_network_id"),
+                        request.hasBootstrapTtl() ? java.util.Optional.of(java.time.Duration.ofSeconds(request.getBootstrapTtl().getSeconds()))
+                                : java.util.Optional.empty(), admin, SOURCE)
+                .map(provisioned -> CreateConnectorResponse.newBuilder()
+                        .setConnector(ProtoMapping.connector(provisioned.credential()))
+                        .setAccessToken(provisioned.accessToken())
+                        .setRefreshToken(provisioned.refreshToken())
+                        .setDockerRunCommand(provisioned.dockerRun())
+                        .putAllEnvironment(provisioned.environment())
+                        .build()));
+    }
+
+    @Override
+    public Uni<ListConnectorsResponse> listConnectors(ListConnectorsRequest request) {
+        return asAdmin(admin -> {
+            java.util.Optional<java.util.UUID> network = request.getRemoteNetworkId().isEmpty() ? java.util.Optional.empty()
+                    : java.util.Optional.of(ProtoMapping.uuid(request.getRemoteNetworkId(), "remote_network_id"));
+            java.util.Optional<dev.zerogate.identity.ConnectorCredential.State> state = request.getStateValue() == 0
+                    ? java.util.Optional.empty()
+                    : java.util.Optional.of(dev.zerogate.identity.ConnectorCredential.State.valueOf(
+                            request.getState().name().substring("CONNECTOR_CREDENTIAL_STATE_".length())));
+            return connectors.list(PageRequest.of(request.getPageSize(), request.getPageToken(),
+                            "connectors|" + request.getRemoteNetworkId() + "|" + request.getState()), network, state)
+                    .map(result -> ListConnectorsResponse.newBuilder()
+                            .addAllConnectors(result.items().stream().map(ProtoMapping::connector).toList())
+                            .setNextPageToken(result.nextPageToken()).build());
+        });
+    }
+
+    @Override
+    public Uni<RevokeConnectorResponse> revokeConnector(RevokeConnectorRequest request) {
+        return asAdmin(admin -> connectors.revoke(ProtoMapping.uuid(request.getConnectorId(), "connector_id"),
+                        ProtoMapping.reason(request.getReason()), admin, SOURCE)
+                .map(credential -> RevokeConnectorResponse.newBuilder().setConnector(ProtoMapping.connector(credential)).build()));
     }
 
     private java.time.OffsetDateTime now() {

@@ -158,6 +158,30 @@ final class ProtoMapping {
         return proto.build();
     }
 
+    static dev.zerogate.proto.identity.v1.ConnectorIdentity connector(dev.zerogate.identity.ConnectorCredential credential) {
+        var proto = dev.zerogate.proto.identity.v1.ConnectorIdentity.newBuilder()
+                .setConnectorId(credential.connectorId.toString())
+                .setRemoteNetworkId(credential.remoteNetworkId.toString())
+                .setState(dev.zerogate.proto.identity.v1.ConnectorCredentialState.valueOf("CONNECTOR_CREDENTIAL_STATE_" + credential.state.name()))
+                .setCreatedAt(timestamp(credential.createdAt));
+        if (credential.state == dev.zerogate.identity.ConnectorCredential.State.PENDING_BOOTSTRAP) {
+            proto.setBootstrapExpiresAt(timestamp(credential.bootstrapExpiresAt));
+        }
+        if (credential.bootstrappedAt != null) {
+            proto.setBootstrappedAt(timestamp(credential.bootstrappedAt));
+        }
+        if (credential.lastRefreshedAt != null) {
+            proto.setLastRefreshedAt(timestamp(credential.lastRefreshedAt));
+        }
+        if (credential.certificateSerial != null) {
+            proto.setCertificateSerial(credential.certificateSerial).setCertificateNotAfter(timestamp(credential.certificateNotAfter));
+        }
+        if (credential.revokedAt != null) {
+            proto.setRevokedAt(timestamp(credential.revokedAt)).setRevocationReason(credential.revocationReason == null ? "" : credential.revocationReason);
+        }
+        return proto.build();
+    }
+
     /** A device with the posture it last reported. */
     static Device device(dev.zerogate.identity.Device device) {
         Device.Builder proto = Device.newBuilder()

@@ -144,6 +144,15 @@ public class CertificateAuthority {
 
     /** A client certificate for a device key, valid from a minute ago for {@code lifetime}. */
     public Issued issueDeviceCertificate(PublicKey deviceKey, String deviceId, Duration lifetime) {
+        return issue(deviceKey, "device", deviceId, lifetime);
+    }
+
+    /** A certificate for a connector's key: {@code spiffe://<trust domain>/connector/<id>}. */
+    public Issued issueConnectorCertificate(PublicKey connectorKey, String connectorId, Duration lifetime) {
+        return issue(connectorKey, "connector", connectorId, lifetime);
+    }
+
+    private Issued issue(PublicKey deviceKey, String kind, String deviceId, Duration lifetime) {
         Loaded ca = loaded;
         Instant now = clock.instant();
         BigInteger serial = new BigInteger(127, random).add(BigInteger.ONE);
@@ -151,17 +160,17 @@ public class CertificateAuthority {
             JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
             X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(
                     ca.certificate(), serial, Date.from(now.minusSeconds(60)), Date.from(now.plus(lifetime)),
-                    new X500Name("CN=device " + deviceId), deviceKey)
+                    new X500Name("CN=" + kind + " " + deviceId), deviceKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
                     .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
                     .addExtension(Extension.subjectAlternativeName, true, new GeneralNames(new GeneralName(
-                            GeneralName.uniformResourceIdentifier, "spiffe://" + trustDomain() + "/device/" + deviceId)))
+                            GeneralName.uniformResourceIdentifier, "spiffe://" + trustDomain() + "/" + kind + "/" + deviceId)))
                     .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca.certificate()))
                     .addExtension(Extension.subjectKeyIdentifier, false, extensions.createSubjectKeyIdentifier(deviceKey));
             return new Issued(toX509(builder.build(signer(ca.key()))), serial.toString(16).toUpperCase(java.util.Locale.ROOT));
         } catch (Exception e) {
-            throw new IllegalStateException("cannot issue a device certificate", e);
+            throw new IllegalStateException("cannot issue a " + kind + " certificate", e);
         }
     }
 

@@ -61,6 +61,32 @@ public class TokenIssuer {
     }
 
     /**
+     * A connector's access token: {@code zg_kind} connector, {@code sub} its id, {@code sid}
+     * its credential family, {@code zg_net} the remote network it serves.
+     */
+    public Uni<String> issueConnectorToken(String connectorId, String remoteNetworkId, String familyId) {
+        return signingKeys.keySet().map(keys -> {
+            Instant now = clock.instant();
+            return Jwt.issuer(config.issuer())
+                    .subject(connectorId)
+                    .audience(config.tokens().audience())
+                    .issuedAt(now)
+                    .expiresAt(now.plus(config.tokens().connectorAccessTokenLifetime()))
+                    .claim("jti", UUID.randomUUID().toString())
+                    .claim(PrincipalKind.CLAIM, PrincipalKind.CONNECTOR.claimValue())
+                    .claim("sid", familyId)
+                    .claim("zg_net", remoteNetworkId)
+                    .claim("amr", java.util.List.of("bootstrap"))
+                    .claim("auth_time", now.getEpochSecond())
+                    .jws()
+                    .keyId(keys.activeKid())
+                    .algorithm(SignatureAlgorithm.ES256)
+                    .header("typ", ACCESS_TOKEN_TYPE)
+                    .sign(keys.activeKey());
+        });
+    }
+
+    /**
      * An OpenID Connect ID token (OIDC Core §2) for {@code clientId}: who logged in, when and
      * how, with {@code at_hash} tying it to the access token issued alongside.
      */
