@@ -191,7 +191,10 @@ class DeviceLoginTest {
     void malformedTokenRequestsGetTheRfcErrors() {
         given().contentType(ContentType.URLENC).formParam("client_id", CLI)
                 .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
+        // The CLI is a public client: it has no secret to authenticate a client-credentials request with.
         given().contentType(ContentType.URLENC).formParam("client_id", CLI).formParam("grant_type", "client_credentials")
+                .post("/oauth2/token").then().statusCode(401).body("error", equalTo("invalid_client"));
+        given().contentType(ContentType.URLENC).formParam("client_id", CLI).formParam("grant_type", "password")
                 .post("/oauth2/token").then().statusCode(400).body("error", equalTo("unauthorized_client"));
         given().contentType(ContentType.URLENC).formParam("client_id", CLI).formParam("grant_type", "refresh_token")
                 .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
