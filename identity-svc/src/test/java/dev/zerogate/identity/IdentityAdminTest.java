@@ -193,9 +193,13 @@ class IdentityAdminTest {
         String username = "lee-" + UUID.randomUUID().toString().substring(0, 8);
         String userId = SigningKeysTest.onVertx(() -> accounts.create(username, PASSWORD.toCharArray(), false)).id.toString();
         KeyPair key = DeviceEnrollmentTest.newKey();
-        String access = TestLogins.deviceLogin(username, PASSWORD, DeviceEnrollmentTest.thumbprint(key)).getString("access_token");
-        Device device = TestLogins.withBearer(EnrollmentServiceGrpc.newBlockingStub(probe.channel()), access)
+        JsonPath login = TestLogins.deviceLogin(username, PASSWORD, DeviceEnrollmentTest.thumbprint(key));
+        String firstAccess = login.getString("access_token");
+        Device device = TestLogins.withBearer(EnrollmentServiceGrpc.newBlockingStub(probe.channel()), firstAccess)
                 .enrollDevice(DeviceEnrollmentTest.request(DeviceEnrollmentTest.csr(key))).getDevice();
+        // Tokens issued once the key is an enrolled device name it.
+        String access = refresh(login.getString("refresh_token")).statusCode(200).extract().jsonPath().getString("access_token");
+        assertTrue(UpstreamLoginTest.claimsOf(access).contains("\"zg_dev\":\"" + device.getId() + "\""), UpstreamLoginTest.claimsOf(access));
 
         List<Device> listed = admin(adminToken).listDevices(ListDevicesRequest.newBuilder().setUserId(userId).build()).getDevicesList();
         assertEquals(List.of(device.getId()), listed.stream().map(Device::getId).toList());

@@ -229,7 +229,10 @@ public class ConnectorCredentials {
                 }
                 token.usedAt = now;
                 credential.lastRefreshedAt = now;
-                return issue(credential, key).map(issued -> new Outcome(issued, null));
+                return issue(credential, key)
+                        .call(issued -> audit.record("connector.refreshed", true, connectorId.toString(), null, source,
+                                issued.certificate().map(c -> "certificate " + c.serialHex()).orElse("tokens")))
+                        .map(issued -> new Outcome(issued, null));
             });
         })));
     }

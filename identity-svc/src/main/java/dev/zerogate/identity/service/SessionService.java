@@ -37,6 +37,7 @@ public class SessionService {
 
     private final SessionRepository sessions;
     private final UserRepository users;
+    private final dev.zerogate.identity.repository.DeviceRepository devices;
     private final RefreshTokenRepository refreshTokens;
     private final TokenIssuer tokenIssuer;
     private final AuditLog audit;
@@ -44,10 +45,12 @@ public class SessionService {
     private final IdentityConfig config;
     private final Clock clock;
 
-    SessionService(SessionRepository sessions, UserRepository users, RefreshTokenRepository refreshTokens,
+    SessionService(SessionRepository sessions, UserRepository users, dev.zerogate.identity.repository.DeviceRepository devices,
+                   RefreshTokenRepository refreshTokens,
                    TokenIssuer tokenIssuer, AuditLog audit, RevocationLog revocations, IdentityConfig config, Clock clock) {
         this.sessions = sessions;
         this.users = users;
+        this.devices = devices;
         this.refreshTokens = refreshTokens;
         this.tokenIssuer = tokenIssuer;
         this.audit = audit;
@@ -108,7 +111,8 @@ public class SessionService {
                         session.lastRefreshedAt = now;
                     }
                     return spent
-                        ? issue(session).map(Optional::of)
+                        ? issue(session).call(tokens -> audit.record("token.refreshed", true, session.userId.toString(),
+                                session.id.toString(), source, "client " + clientId)).map(Optional::of)
                         // Spent by a concurrent request between our read and our update.
                         : revokeForReuse(session, source);
                 });
@@ -177,16 +181,20 @@ public class SessionService {
         stored.sessionId = session.id;
         stored.issuedAt = now();
         stored.expiresAt = stored.issuedAt.plus(config.tokens().refreshTokenLifetime());
+        // Once the session's key is enrolled as a device, its tokens name the device (zg_dev).
+        Uni<Optional<String>> deviceId = session.deviceKeyThumbprint == null ? Uni.createFrom().item(Optional.empty())
+                : devices.findByKey(session.deviceKeyThumbprint).map(device -> device == null || device.revokedAt != null
+                        ? Optional.<String>empty() : Optional.of(device.id.toString()));
         return refreshTokens.persist(stored)
-                .chain(() -> users.findById(session.userId))
-                .chain(user -> {
+                .chain(() -> deviceId)
+                .chain(device -> users.findById(session.userId).chain(user -> {
                     if (user.disabledAt != null) {
                         return Uni.createFrom().failure(OAuthException.invalidGrant("the account is disabled"));
                     }
                     return tokenIssuer.issueAccessToken(new AccessTokenClaims(PrincipalKind.USER, session.userId.toString(), user.username,
-                        session.id.toString(), groupsOf(user), Optional.empty(), session.authenticationMethods(),
+                        session.id.toString(), groupsOf(user), device, session.authenticationMethods(),
                         session.authTime.toInstant(), Optional.ofNullable(session.deviceKeyThumbprint)));
-                })
+                }))
                 .map(access -> new TokenSet(access, refresh, config.tokens().accessTokenLifetime().toSeconds(), session.id));
     }
 
