@@ -1,0 +1,82 @@
+/**
+ * The policy decision engine: a pure, in-process library (no Quarkus, no database, no I/O, no
+ * clock of its own: time is an argument). The gRPC adapter maps proto messages to these types and
+ * back; proto types never enter here.
+ *
+ * <h2>Model</h2>
+ * {@link dev.zerogate.policy.engine.Resource}s (with a {@link dev.zerogate.policy.engine.ResourceAddress}:
+ * FQDN, wildcard, IP address or CIDR, always normalised; an optional alias; TCP/UDP
+ * {@link dev.zerogate.policy.engine.PortPolicy}; an ICMP flag), {@link dev.zerogate.policy.engine.Group}s
+ * (LOCAL members, or IDP_SYNC: a user is a member while the token's {@code groups} claim contains
+ * the IdP group name) and {@link dev.zerogate.policy.engine.AccessRule}s with
+ * {@link dev.zerogate.policy.engine.AccessConditions}. Constructors refuse malformed values with an
+ * {@link dev.zerogate.policy.engine.InvalidPolicyException} naming the field;
+ * {@link dev.zerogate.policy.engine.PolicyValidator} finds problems between entities.
+ * {@link dev.zerogate.policy.engine.PolicySnapshot} is the immutable, indexed policy that decides.
+ *
+ * <h2>Which resource a destination matches (most specific wins)</h2>
+ * <ol>
+ *   <li>A host name: an exact FQDN address or alias (names compare case-insensitively, a
+ *       trailing dot is ignored); else the wildcard with the longest suffix. A wildcard
+ *       {@code *.lab.home} matches names at any depth below {@code lab.home} but not
+ *       {@code lab.home} itself.
+ *   <li>An IP address: the exact address (every textual form of it; IPv4-mapped IPv6 counts as
+ *       the IPv4 address); else the CIDR with the longest prefix.
+ *   <li>A host name never matches an IP or CIDR resource, and an IP address never matches a
+ *       name: the engine does not resolve names; the connector resolves them inside the private
+ *       network after the decision. To reach 192.168.1.10 by a name, give it an alias or an FQDN
+ *       resource.
+ * </ol>
+ * Only the most specific resource is considered: if the caller has no rule for it, a less
+ * specific resource that the caller could reach (a wildcard over it, a wider CIDR) does not
+ * apply. This lets an admin carve a host out of a wildcard or a subnet.
+ *
+ * <h2>Which rule decides</h2>
+ * The rules that list the matched resource and whose subject is the caller (a member of the
+ * rule's group, or the rule's service account). After the resource's port rule for the protocol
+ * allows the port, the caller's <em>active</em> rules (not disabled, not expired) are tried in
+ * evaluation order (created_at, then id); the first whose conditions all hold permits. Which
+ * rule permits therefore never depends on the order of conditions or on chance.
+ *
+ * <h2>Condition edges</h2>
+ * <ul>
+ *   <li>MFA: the token's {@code amr} contains "mfa", "otp", "hwk" or "swk" (as the proto lists).
+ *       A service account never has MFA.
+ *   <li>Maximum authentication age: now minus {@code auth_time}; an age exactly at the limit
+ *       passes; a token without {@code auth_time} fails.
+ *   <li>Expiry: the rule grants nothing from {@code expires_at} on: exactly at it, it has expired.
+ *   <li>Time windows: wall-clock time in the window's IANA zone (daylight saving followed); start
+ *       inclusive, end exclusive, minute precision; days are the days the window starts on; an
+ *       end not after the start runs past midnight into the next day.
+ *   <li>Device posture: every set requirement must hold; an attribute the device did not report
+ *       fails. Any requirement needs a device bound to the caller's token, else DEVICE_REQUIRED.
+ *       OS versions compare numerically per component (10.0.22631 is after 10.0.9999); client
+ *       versions by Semantic Versioning.
+ * </ul>
+ *
+ * <h2>When every rule fails</h2>
+ * The caller hears about the rule it is closest to satisfying: the rule whose hardest unmet
+ * condition is the most actionable, in this order (most actionable first): AUTH_TOO_OLD,
+ * MFA_REQUIRED (both fixed by signing in again), DEVICE_REQUIRED, DEVICE_POSTURE,
+ * OUTSIDE_TIME_WINDOW; then fewest unmet conditions; then evaluation order. The deny reason is
+ * that rule's hardest unmet condition, so a client never prompts for a sign-in that cannot help;
+ * the human reason lists all of that rule's unmet conditions and what to do. With no active rule:
+ * RULE_EXPIRED (naming the rule that expired last) if any of the caller's rules expired, else
+ * NO_MATCHING_RULE (the caller's rules for it are all disabled).
+ *
+ * <h2>What a deny reveals</h2>
+ * Nothing about resources the caller cannot see. If the destination matches a resource but no
+ * rule at all (active, expired or disabled) lists it for the caller, the answer is exactly the
+ * NO_MATCHING_RESOURCE answer for a destination that matches nothing: same reason text (it
+ * depends only on the destination), no resource, no rule, no port information. The hidden match
+ * is kept in {@link dev.zerogate.policy.engine.Decision#concealed()} for the audit log only. Once a
+ * rule lists the resource for the caller, denies name the resource, its allowed ports and the
+ * failing rule, because that caller was given the resource and needs to know what to fix.
+ *
+ * <h2>Fail closed</h2>
+ * {@code decide} never throws. A malformed destination, a port out of range, an unspecified
+ * protocol or caller kind is a DENY with {@code invalidRequest} set (the adapter answers
+ * INVALID_ARGUMENT). Rules naming an unknown group match nobody. Unknown enum values map to
+ * UNSPECIFIED, which never satisfies anything.
+ */
+package dev.zerogate.policy.engine;
