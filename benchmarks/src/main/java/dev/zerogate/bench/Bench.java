@@ -2,6 +2,7 @@ package dev.zerogate.bench;
 
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.local.LocalStack;
+import dev.zerogate.servicekit.token.PrincipalKind;
 import dev.zerogate.servicekit.token.AccessTokenVerifier;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
@@ -78,7 +79,7 @@ public final class Bench {
         String jwks = "{\"keys\":[" + jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY) + "]}";
         Instant now = Instant.now();
         String token = Jwt.issuer("https://bench").subject("user-1").audience("zerogate")
-                .issuedAt(now).expiresAt(now.plusSeconds(3600)).claim("jti", "t").claim("sid", "s")
+                .issuedAt(now).expiresAt(now.plusSeconds(3600)).claim("jti", "t").claim("sid", "s").claim(PrincipalKind.CLAIM, PrincipalKind.USER.claimValue())
                 .groups(Set.of("family")).claim("amr", List.of("pwd")).claim("auth_time", now.getEpochSecond())
                 .jws().keyId("bench").algorithm(SignatureAlgorithm.ES256).header("typ", "at+jwt").sign(key.getPrivate());
         AccessTokenVerifier verifier = new AccessTokenVerifier("https://bench", "zerogate", Duration.ofSeconds(30));
