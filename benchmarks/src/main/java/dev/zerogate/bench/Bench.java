@@ -57,10 +57,13 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("tokens", "login") : List.of(args);
+        List<String> which = args.length == 0 ? List.of("tokens", "policy", "login") : List.of(args);
         System.out.printf("zerogate bench on %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         if (which.contains("tokens")) {
             tokens();
+        }
+        if (which.contains("policy")) {
+            PolicyBench.run();
         }
         if (which.contains("login")) {
             login();
