@@ -8,6 +8,7 @@ import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
 import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
 import dev.zerogate.proto.identity.v1.IdentityEventsServiceGrpc;
 import dev.zerogate.proto.identity.v1.ListServiceAccountKeysRequest;
+import dev.zerogate.proto.identity.v1.ListServiceAccountsRequest;
 import dev.zerogate.proto.identity.v1.ListUsersRequest;
 import dev.zerogate.proto.identity.v1.RevokeServiceAccountKeyRequest;
 import dev.zerogate.proto.identity.v1.RevokeServiceAccountRequest;
@@ -170,6 +171,25 @@ class ServiceAccountTest {
                 () -> newKey(Duration.ofDays(400))).getStatus().getCode());
         assertEquals(Status.Code.INVALID_ARGUMENT, assertThrows(StatusRuntimeException.class,
                 () -> newKey(Duration.ofDays(-1))).getStatus().getCode());
+    }
+
+    @Test
+    void listingFiltersByNameAndStateAcrossPages() {
+        String tag = "list-" + UUID.randomUUID().toString().substring(0, 6);
+        for (int i = 0; i < 3; i++) {
+            admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName(tag + "-" + i).build());
+        }
+        var first = admin.listServiceAccounts(ListServiceAccountsRequest.newBuilder().setQuery(tag).setPageSize(2).build());
+        assertEquals(java.util.List.of(tag + "-0", tag + "-1"), first.getServiceAccountsList().stream().map(ServiceAccount::getName).toList());
+        var second = admin.listServiceAccounts(ListServiceAccountsRequest.newBuilder().setQuery(tag).setPageSize(2)
+                .setPageToken(first.getNextPageToken()).build());
+        assertEquals(java.util.List.of(tag + "-2"), second.getServiceAccountsList().stream().map(ServiceAccount::getName).toList());
+        assertEquals("", second.getNextPageToken());
+        String revokedId = first.getServiceAccounts(0).getId();
+        admin.revokeServiceAccount(RevokeServiceAccountRequest.newBuilder().setServiceAccountId(revokedId).setReason("test").build());
+        var revoked = admin.listServiceAccounts(ListServiceAccountsRequest.newBuilder().setQuery(tag)
+                .setState(ServiceAccountState.SERVICE_ACCOUNT_STATE_REVOKED).build());
+        assertEquals(java.util.List.of(revokedId), revoked.getServiceAccountsList().stream().map(ServiceAccount::getId).toList());
     }
 
     @Test

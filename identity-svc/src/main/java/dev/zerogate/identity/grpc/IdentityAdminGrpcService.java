@@ -202,13 +202,23 @@ public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.Ide
 
     @Override
     public Uni<ListServiceAccountsResponse> listServiceAccounts(ListServiceAccountsRequest request) {
-        return asAdmin(admin -> serviceAccounts.list(PageRequest.of(request.getPageSize(), request.getPageToken(),
-                        "service-accounts|" + request.getQuery() + "|" + request.getState()))
-                .map(result -> ListServiceAccountsResponse.newBuilder()
-                        .addAllServiceAccounts(result.items().stream().map(ProtoMapping::serviceAccount)
-                                .filter(a -> a.getName().contains(request.getQuery().toLowerCase(java.util.Locale.ROOT)))
-                                .filter(a -> request.getStateValue() == 0 || a.getState() == request.getState()).toList())
-                        .setNextPageToken(result.nextPageToken()).build()));
+        return asAdmin(admin -> {
+            java.util.Optional<Boolean> revoked = switch (request.getState()) {
+                case SERVICE_ACCOUNT_STATE_ACTIVE -> java.util.Optional.of(false);
+                case SERVICE_ACCOUNT_STATE_REVOKED -> java.util.Optional.of(true);
+                // Accounts do not expire (their keys do): nothing is in that state.
+                case SERVICE_ACCOUNT_STATE_EXPIRED -> null;
+                default -> java.util.Optional.empty();
+            };
+            if (revoked == null) {
+                return Uni.createFrom().item(ListServiceAccountsResponse.getDefaultInstance());
+            }
+            return serviceAccounts.list(PageRequest.of(request.getPageSize(), request.getPageToken(),
+                            "service-accounts|" + request.getQuery() + "|" + request.getState()), request.getQuery(), revoked)
+                    .map(result -> ListServiceAccountsResponse.newBuilder()
+                            .addAllServiceAccounts(result.items().stream().map(ProtoMapping::serviceAccount).toList())
+                            .setNextPageToken(result.nextPageToken()).build());
+        });
     }
 
     @Override

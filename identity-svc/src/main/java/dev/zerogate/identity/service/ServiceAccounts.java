@@ -91,12 +91,17 @@ public class ServiceAccounts {
         }));
     }
 
-    /** Service accounts ordered by name. */
-    public Uni<Page<AccountView>> list(PageRequest page) {
+    /** Service accounts ordered by name, optionally by a substring of the name and revoked or not. */
+    public Uni<Page<AccountView>> list(PageRequest page, String nameContains, Optional<Boolean> revoked) {
         Parameters params = new Parameters();
-        String where = "1 = 1";
+        StringBuilder where = new StringBuilder("1 = 1");
+        if (nameContains != null && !nameContains.isBlank()) {
+            where.append(" and name like :q");
+            params.and("q", "%" + nameContains.strip().toLowerCase(java.util.Locale.ROOT).replace("%", "").replace("_", "") + "%");
+        }
+        revoked.ifPresent(r -> where.append(r ? " and revokedAt is not null" : " and revokedAt is null"));
         if (page.after().isPresent()) {
-            where = "name > :after";
+            where.append(" and name > :after");
             params.and("after", page.afterPart(0));
         }
         String query = where + " order by name";
