@@ -52,14 +52,14 @@ final class Authorizer {
         }
         Optional<Resource> matched = policy.index().match(parsed);
         if (matched.isEmpty()) {
-            return Decision.noMatchingResource(destination, Optional.empty());
+            return Decision.noMatchingResource(destination, parsed, Optional.empty());
         }
         Resource resource = matched.get();
         List<RuleMatch> callersRules = policy.rulesFor(resource).stream()
                 .flatMap(rule -> RuleMatch.of(rule, subject, policy.groupsById()).stream())
                 .toList();
         if (callersRules.isEmpty()) {
-            return Decision.noMatchingResource(destination, Optional.of(new Decision.Concealed(resource,
+            return Decision.noMatchingResource(destination, parsed, Optional.of(new Decision.Concealed(resource,
                     resource.describe() + " matched, but no rule lists it for this caller")));
         }
         if (!resource.allows(protocol, port)) {

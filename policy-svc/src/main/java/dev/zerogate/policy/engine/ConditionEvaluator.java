@@ -39,6 +39,13 @@ final class ConditionEvaluator {
             DenyReason.DEVICE_POSTURE,
             DenyReason.OUTSIDE_TIME_WINDOW);
 
+    /**
+     * How far a token's {@code auth_time} may lie ahead of the decision time and still count as
+     * "just now": identity-svc and policy-svc run on different clocks. Beyond it the sign-in time
+     * is not believable and the age limit fails.
+     */
+    static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
     private static final String MFA_REMEDY = "run `zerogate login` and use your second factor";
 
     private ConditionEvaluator() {}
@@ -92,6 +99,11 @@ final class ConditionEvaluator {
             return Optional.of(new UnmetCondition(DenyReason.AUTH_TOO_OLD, required + ": your token carries no sign-in time", remedy, label));
         }
         Duration age = Duration.between(subject.authTime().get(), now);
+        if (age.isNegative() && age.abs().compareTo(MAX_CLOCK_SKEW) > 0) {
+            // A sign-in time well in the future would satisfy any age limit until then: fail closed.
+            return Optional.of(new UnmetCondition(DenyReason.AUTH_TOO_OLD, required + ": your token's sign-in time "
+                    + subject.authTime().get() + " is in the future", remedy, label));
+        }
         // An age exactly equal to the limit still passes: the limit is a maximum.
         if (age.compareTo(max) <= 0) {
             return Optional.empty();

@@ -65,11 +65,16 @@ public record Decision(
     }
 
     /**
-     * NO_MATCHING_RESOURCE. The caller-visible part depends only on the destination, so a real
-     * miss and a concealed match are indistinguishable to the caller.
+     * NO_MATCHING_RESOURCE. The caller-visible part depends only on the destination (its text and
+     * whether it is a name or an address), so a real miss and a concealed match are
+     * indistinguishable to the caller. For a name it adds that names are not resolved here, the
+     * usual surprise when a name points at an address the caller can reach.
      */
-    static Decision noMatchingResource(String destination, Optional<Concealed> concealed) {
-        String text = "no resource you have access to matches " + HumanText.quoted(destination)
+    static Decision noMatchingResource(String destination, Destination parsed, Optional<Concealed> concealed) {
+        String hint = parsed instanceof Destination.HostName
+                ? " (names are matched as written, never resolved to addresses)"
+                : "";
+        String text = "no resource you have access to matches " + HumanText.quoted(destination) + hint
                 + " — `zerogate resources` lists what you can reach";
         return new Decision(Verdict.DENY, DenyReason.NO_MATCHING_RESOURCE, Optional.empty(), Optional.empty(), text,
                 Optional.empty(), false, concealed);

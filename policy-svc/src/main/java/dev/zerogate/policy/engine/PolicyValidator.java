@@ -141,7 +141,11 @@ public final class PolicyValidator {
     /** Reports rules that can never permit anything, whatever the caller does. */
     private static void checkCanMatch(AccessRule rule, List<Resource> listed, Instant now, List<PolicyProblem> problems) {
         String never = rule.describe() + " can never match: ";
-        if (!listed.isEmpty() && listed.stream().allMatch(Resource::isClosed)) {
+        if (listed.isEmpty()) {
+            // Each missing id is also reported on its own; this says what it means for the rule.
+            problems.add(PolicyProblem.invalid(rule.id(), "resource_ids", never + "none of the " + rule.resourceIds().size()
+                    + " resources it lists exists: list at least one existing resource, or delete the rule"));
+        } else if (listed.stream().allMatch(Resource::isClosed)) {
             problems.add(PolicyProblem.invalid(rule.id(), "resource_ids", never + "every resource it lists allows no port "
                     + "(TCP none, UDP none, ICMP off): open a port on " + listed.get(0).describe() + " or list another resource"));
         }

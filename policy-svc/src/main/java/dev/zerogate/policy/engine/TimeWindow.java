@@ -8,6 +8,8 @@ import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -27,7 +29,10 @@ import java.util.Set;
  *
  * <p>Daylight saving: times are wall-clock times in the window's IANA zone, so a window follows
  * the zone's DST changes. On the spring-forward day a skipped local hour contains no instant; on
- * the fall-back day a repeated local hour is inside the window both times.
+ * the fall-back day a repeated local hour is inside the window both times. A window whose end
+ * falls in a skipped hour ends at the jump, when the wall clock passes its end; a fall-back that
+ * sets the clock back before the start ends the occurrence at the fall-back (and the window opens
+ * again when the clock reaches the start a second time).
  *
  * @param days days on which the window starts, 1 to 7
  * @param startMinute local start as minutes after midnight, 0 to 1439
@@ -110,8 +115,13 @@ public record TimeWindow(Set<DayOfWeek> days, int startMinute, int endMinute, Zo
     }
 
     /**
-     * When the occurrence of the window that contains {@code now} ends: a grant issued inside it
-     * must not outlive it.
+     * When the occurrence of the window that contains {@code now} ends: the first instant after
+     * {@code now} at which {@link #contains} turns false. A grant issued inside it must not outlive it.
+     *
+     * <p>Between two offset transitions of the zone the wall clock runs steadily, so the occurrence
+     * ends at its local end time, unless a transition comes first and throws the clock outside the
+     * window: on Lord Howe Island a window 01:45-02:15 left at 02:00 lands at 01:30, before its
+     * start. So: take the local end, and walk the transitions before it.
      *
      * @throws IllegalStateException if {@code now} is outside the window
      */
@@ -119,15 +129,41 @@ public record TimeWindow(Set<DayOfWeek> days, int startMinute, int endMinute, Zo
         if (!contains(now)) {
             throw new IllegalStateException("not inside the window");
         }
-        ZonedDateTime local = now.atZone(zone);
+        ZoneRules rules = zone.getRules();
+        Instant inside = now;
+        // Terminates: each pass moves to a later transition before the end, and an occurrence is
+        // shorter than two days, which hold a handful of transitions at most.
+        while (true) {
+            Instant localEnd = localEndAfter(inside, rules);
+            ZoneOffsetTransition next = rules.nextTransition(inside);
+            if (next == null || !next.getInstant().isBefore(localEnd)) {
+                return localEnd;
+            }
+            if (!contains(next.getInstant())) {
+                return next.getInstant();
+            }
+            inside = next.getInstant();
+        }
+    }
+
+    /** The instant the wall clock, running without a transition from {@code inside}, reaches the window's end. */
+    private Instant localEndAfter(Instant inside, ZoneRules rules) {
+        ZonedDateTime local = inside.atZone(zone);
         LocalDate endDate = local.toLocalDate();
         int minute = local.getHour() * 60 + local.getMinute();
         if (crossesMidnight() && days.contains(local.getDayOfWeek()) && minute >= startMinute) {
             endDate = endDate.plusDays(1);
         }
         LocalDateTime end = endDate.atStartOfDay().plusMinutes(endMinute);
+        ZoneOffsetTransition transition = rules.getTransition(end);
+        if (transition != null && transition.isGap()) {
+            // The end falls in the hour skipped by spring-forward (02:30 on a day that jumps from
+            // 02:00 to 03:00): the wall clock passes it at the jump, so the window ends there.
+            // ZonedDateTime.of would move the end an hour later and a grant would outlive the window.
+            return transition.getInstant();
+        }
         ZonedDateTime zoned = ZonedDateTime.of(end, zone);
-        if (!zoned.toInstant().isAfter(now)) {
+        if (!zoned.toInstant().isAfter(inside)) {
             // Inside the second pass of a repeated (fall-back) hour: the end is the later of the two.
             zoned = zoned.withLaterOffsetAtOverlap();
         }

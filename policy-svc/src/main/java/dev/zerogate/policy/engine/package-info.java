@@ -14,6 +14,18 @@
  * {@link dev.zerogate.policy.engine.PolicyValidator} finds problems between entities.
  * {@link dev.zerogate.policy.engine.PolicySnapshot} is the immutable, indexed policy that decides.
  *
+ * <h2>Validation</h2>
+ * Constructors and parsers refuse a malformed address (name and label rules, IPv4 without leading
+ * zeros, IPv6 without zone index, CIDR prefix /8-/32 and /32-/128; host bits are cleared, as the
+ * proto stores CIDRs normalised), a port outside 1-65535, an inverted range, an empty port list,
+ * a malformed time window or zone, out-of-range condition values. The validator then reports, each
+ * with the field and what to do: a duplicate address (in any spelling), an alias equal to another
+ * resource's address or alias, an alias on a wildcard or CIDR, duplicate names, a rule for an
+ * unknown group or listing an unknown resource, and a rule that can never match (every listed
+ * resource missing, or every existing one closed on TCP, UDP and ICMP; already expired; a service
+ * account rule requiring MFA; a time window whose end equals its start, which the proto reads as
+ * 24 hours but people write meaning nothing).
+ *
  * <h2>Which resource a destination matches (most specific wins)</h2>
  * <ol>
  *   <li>A host name: an exact FQDN address or alias (names compare case-insensitively, a
@@ -29,7 +41,8 @@
  * </ol>
  * Only the most specific resource is considered: if the caller has no rule for it, a less
  * specific resource that the caller could reach (a wildcard over it, a wider CIDR) does not
- * apply. This lets an admin carve a host out of a wildcard or a subnet.
+ * apply. This lets an admin carve a host out of a wildcard or a subnet. The NO_MATCHING_RESOURCE
+ * reason for a host name says that names are matched as written and never resolved.
  *
  * <h2>Which rule decides</h2>
  * The rules that list the matched resource and whose subject is the caller (a member of the
@@ -43,11 +56,16 @@
  *   <li>MFA: the token's {@code amr} contains "mfa", "otp", "hwk" or "swk" (as the proto lists).
  *       A service account never has MFA.
  *   <li>Maximum authentication age: now minus {@code auth_time}; an age exactly at the limit
- *       passes; a token without {@code auth_time} fails.
+ *       passes; a token without {@code auth_time} fails, and so does one whose {@code auth_time}
+ *       lies more than 5 minutes (the tolerated clock skew) after now, since a sign-in time in
+ *       the future would satisfy every age limit until then.
  *   <li>Expiry: the rule grants nothing from {@code expires_at} on: exactly at it, it has expired.
  *   <li>Time windows: wall-clock time in the window's IANA zone (daylight saving followed); start
  *       inclusive, end exclusive, minute precision; days are the days the window starts on; an
- *       end not after the start runs past midnight into the next day.
+ *       end not after the start runs past midnight into the next day. A permit's grant limit
+ *       ({@link dev.zerogate.policy.engine.Decision#notAfter()}) is the first instant the window
+ *       stops containing: at the jump when its end falls in a skipped (spring-forward) hour, at
+ *       the fall-back when the clock is set back before its start.
  *   <li>Device posture: every set requirement must hold; an attribute the device did not report
  *       fails. Any requirement needs a device bound to the caller's token, else DEVICE_REQUIRED.
  *       OS versions compare numerically per component (10.0.22631 is after 10.0.9999); client
@@ -71,7 +89,12 @@
  * depends only on the destination), no resource, no rule, no port information. The hidden match
  * is kept in {@link dev.zerogate.policy.engine.Decision#concealed()} for the audit log only. Once a
  * rule lists the resource for the caller, denies name the resource, its allowed ports and the
- * failing rule, because that caller was given the resource and needs to know what to fix.
+ * failing rule, because that caller was given the resource and needs to know what to fix. That
+ * is why the port check comes after the caller's rules are found, although the proto's Authorize
+ * comment lists it first: checked first, a wrong port would reveal a hidden resource.
+ * What remains visible: a carve-out. A caller who reaches every name under {@code *.lab.home}
+ * and is refused {@code vault.lab.home} can infer that vault is a separate resource; it learns
+ * neither its ports nor its rules.
  *
  * <h2>Fail closed</h2>
  * {@code decide} never throws. A malformed destination, a port out of range, an unspecified

@@ -37,6 +37,7 @@ class DecisionConditionsTest {
         return decision.isPermit() ? "PERMIT" : decision.denyReason().name();
     }
 
+    /** Negative ages are sign-in times ahead of the decision clock: tolerated up to the clock skew of 5 min, then fail closed. */
     @ParameterizedTest(name = "signed in {0} s ago, limit 8 h: {1}")
     @CsvSource({
             "0,PERMIT",
@@ -45,6 +46,9 @@ class DecisionConditionsTest {
             "28801,AUTH_TOO_OLD",
             "39600,AUTH_TOO_OLD",
             "-60,PERMIT",
+            "-300,PERMIT",
+            "-301,AUTH_TOO_OLD",
+            "-31536000,AUTH_TOO_OLD",
     })
     void authAgeExactlyAtTheLimitPermits(long ageSeconds, String expected) {
         PolicySnapshot policy = policyWith(AccessConditions.NONE.withMaxAuthAge(Duration.ofHours(8)));

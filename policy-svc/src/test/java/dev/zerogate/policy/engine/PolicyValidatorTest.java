@@ -112,6 +112,26 @@ class PolicyValidatorTest {
     }
 
     @Test
+    void ruleWhoseResourcesAreAllMissingCanNeverMatch() {
+        List<PolicyProblem> problems = validate(List.of(resource("res-a", "a.lan")), List.of(group("grp")),
+                List.of(rule("r1", "grp", AccessConditions.NONE, "res-gone", "res-deleted")));
+        assertEquals(List.of(PolicyProblem.Category.MISSING_REFERENCE, PolicyProblem.Category.MISSING_REFERENCE,
+                PolicyProblem.Category.INVALID), problems.stream().map(PolicyProblem::category).toList());
+        assertEquals("rule 'rule r1' can never match: none of the 2 resources it lists exists: list at least one existing resource, "
+                + "or delete the rule", problems.get(2).message());
+    }
+
+    @Test
+    void ruleWhoseResourcesAreMissingOrClosedCanNeverMatch() {
+        Resource closed = resource("res-closed", "a.lan", PortPolicy.NONE, PortPolicy.NONE, false);
+        List<PolicyProblem> problems = validate(List.of(closed), List.of(group("grp")),
+                List.of(rule("r1", "grp", AccessConditions.NONE, "res-closed", "res-gone")));
+        assertEquals(2, problems.size(), problems.toString());
+        assertTrue(problems.get(1).message().startsWith("rule 'rule r1' can never match: every resource it lists allows no port"),
+                problems.get(1).message());
+    }
+
+    @Test
     void ruleWhoseResourcesAreAllClosedCanNeverMatch() {
         Resource closed = resource("res-closed", "a.lan", PortPolicy.NONE, PortPolicy.NONE, false);
         PolicyProblem problem = single(validate(List.of(closed), List.of(group("grp")),

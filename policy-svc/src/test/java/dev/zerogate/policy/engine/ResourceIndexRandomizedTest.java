@@ -42,7 +42,7 @@ class ResourceIndexRandomizedTest {
     }
 
     /** The specification, literally: exact name or alias over the longest wildcard; exact IP over the longest prefix. */
-    private static Optional<Resource> naiveMostSpecific(List<Resource> resources, Destination destination) {
+    static Optional<Resource> naiveMostSpecific(List<Resource> resources, Destination destination) {
         Resource best = null;
         int bestScore = -1;
         for (Resource resource : resources) {

@@ -97,6 +97,56 @@ class TimeWindowTest {
     }
 
     @Test
+    void occurrenceEndingInTheSkippedHourEndsAtTheJump() {
+        // 2025-03-30, Europe/Berlin: 01:59:59 CET is followed by 03:00 CEST, so 02:30 never shows on the clock.
+        TimeWindow window = window("SUNDAY", "01:00", "02:30", "Europe/Berlin");
+        Instant lastMinute = Instant.parse("2025-03-30T00:59:00Z"); // 01:59 CET
+        assertTrue(window.contains(lastMinute));
+        assertEquals(Instant.parse("2025-03-30T01:00:00Z"), window.endOfOccurrence(lastMinute));
+    }
+
+    /**
+     * Property: inside a window, the occurrence ends exactly at the first later minute the window
+     * no longer contains, across every DST change of the swept days (an hour in Berlin and New
+     * York, half an hour on Lord Howe Island). The windows are chosen so that no two occurrences
+     * touch, so "first minute outside" is the end of the occurrence.
+     */
+    @ParameterizedTest(name = "{0} {1}-{2} in {3} from {4}")
+    @CsvSource({
+            "SUNDAY,01:00,02:30,Europe/Berlin,2025-03-29T00:00:00Z",
+            "SUNDAY,01:00,02:30,Europe/Berlin,2025-10-25T00:00:00Z",
+            "SATURDAY,22:00,02:30,Europe/Berlin,2025-03-29T00:00:00Z",
+            "SATURDAY,22:00,02:30,Europe/Berlin,2025-10-25T00:00:00Z",
+            "SUNDAY,02:15,03:00,Europe/Berlin,2025-10-25T00:00:00Z",
+            "SATURDAY,23:00,02:15,America/New_York,2025-03-08T00:00:00Z",
+            "SATURDAY,23:00,02:15,America/New_York,2025-11-01T00:00:00Z",
+            "SUNDAY,01:45,02:15,Australia/Lord_Howe,2025-04-05T00:00:00Z",
+            "SUNDAY,01:45,02:15,Australia/Lord_Howe,2025-10-04T00:00:00Z",
+            "SUNDAY,20:00,24:00,Europe/Berlin,2025-03-29T00:00:00Z",
+    })
+    void occurrenceEndsAtTheFirstMinuteOutsideTheWindow(String day, String start, String end, String zone, Instant from) {
+        TimeWindow window = window(day, start, end, zone);
+        int minutes = 3 * 24 * 60;
+        boolean[] inside = new boolean[minutes + 1];
+        for (int i = 0; i <= minutes; i++) {
+            inside[i] = window.contains(from.plusSeconds(60L * i));
+        }
+        assertTrue(!inside[minutes], "the sweep must end outside the window");
+        int firstOutside = minutes;
+        int checked = 0;
+        for (int i = minutes; i >= 0; i--) {
+            if (!inside[i]) {
+                firstOutside = i;
+                continue;
+            }
+            Instant at = from.plusSeconds(60L * i);
+            assertEquals(from.plusSeconds(60L * firstOutside), window.endOfOccurrence(at), "occurrence containing " + at);
+            checked++;
+        }
+        assertTrue(checked > 0, "the sweep should pass through the window");
+    }
+
+    @Test
     void describesItselfForPeople() {
         assertEquals("Mon-Fri 08:00-18:00 (Europe/Berlin)", officeHours.describe());
         assertEquals("Fri 22:00-06:00 next day (Europe/Berlin)", fridayNight.describe());
