@@ -1,8 +1,6 @@
 package dev.zerogate.identity;
 
-import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
-import io.grpc.stub.MetadataUtils;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
@@ -38,9 +36,7 @@ final class TestLogins {
 
     /** {@code stub} sending {@code authorization: Bearer <token>}. */
     static <S extends AbstractStub<S>> S withBearer(S stub, String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+        return dev.zerogate.testkit.GrpcProbe.withBearer(stub, token);
     }
 
     /** Ends the session of {@code refreshToken} through the revocation endpoint (RFC 7009). */

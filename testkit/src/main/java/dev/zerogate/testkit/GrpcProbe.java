@@ -83,6 +83,13 @@ public final class GrpcProbe implements AutoCloseable {
         }
     }
 
+    /** {@code stub} sending {@code authorization: Bearer <token>} with every call. */
+    public static <S extends io.grpc.stub.AbstractStub<S>> S withBearer(S stub, String token) {
+        io.grpc.Metadata headers = new io.grpc.Metadata();
+        headers.put(io.grpc.Metadata.Key.of("authorization", io.grpc.Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        return stub.withInterceptors(io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
     @Override
     public void close() throws InterruptedException {
         channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

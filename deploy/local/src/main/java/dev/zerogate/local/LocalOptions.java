@@ -47,6 +47,9 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
             case "identity-svc" -> Map.of(
                     "ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + spec.port(portBase),
                     "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity").resolve("master.key").toString());
+            case "policy-svc" -> Map.of(
+                    // identity-svc is started first; its issuer URL is also where its JWKS is.
+                    "ZEROGATE_POLICY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase));
             case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
             default -> Map.of();
         };

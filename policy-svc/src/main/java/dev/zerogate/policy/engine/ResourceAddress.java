@@ -23,7 +23,7 @@ public sealed interface ResourceAddress {
      *
      * @throws InvalidPolicyException with a message naming what is wrong
      */
-    static ResourceAddress parse(AddressKind kind, String text) {
+    public static ResourceAddress parse(AddressKind kind, String text) {
         if (kind == null) {
             throw new InvalidPolicyException("address", "has no kind: set one of fqdn, wildcard, ip_address, cidr");
         }

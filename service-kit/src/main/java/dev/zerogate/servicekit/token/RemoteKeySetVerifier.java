@@ -46,13 +46,30 @@ public final class RemoteKeySetVerifier {
 
     /** Verifies {@code token} (see {@link AccessTokenVerifier#verify}); fails with {@link TokenRejectedException}. */
     public CompletionStage<VerifiedAccessToken> verify(String token, Optional<String> presentedKeyThumbprint) {
+        return verifyWith(token, jwks -> verifier.verify(token, jwks, presentedKeyThumbprint));
+    }
+
+    /**
+     * Everything {@link #verify} checks except the key binding, for a service that carries the
+     * binding forward instead of checking it: policy-svc copies the token's {@code cnf.jkt}
+     * into the grant, which the connector checks against the key of the end-to-end session.
+     */
+    public CompletionStage<VerifiedAccessToken> verifyDeferringKeyBinding(String token) {
+        return verifyWith(token, jwks -> verifier.verifyIgnoringKeyBinding(token, jwks));
+    }
+
+    private interface Check {
+        VerifiedAccessToken against(String jwksJson) throws TokenRejectedException;
+    }
+
+    private CompletionStage<VerifiedAccessToken> verifyWith(String token, Check check) {
         Cached current = cached;
         Instant now = clock.instant();
         if (current == null || !current.staleAt().isAfter(now)) {
-            return refetch().thenApply(fresh -> verifyWith(fresh, token, presentedKeyThumbprint));
+            return refetch().thenApply(fresh -> checked(fresh, check));
         }
         try {
-            return CompletableFuture.completedFuture(verifier.verify(token, current.jwksJson(), presentedKeyThumbprint));
+            return CompletableFuture.completedFuture(check.against(current.jwksJson()));
         } catch (TokenRejectedException e) {
             boolean mayRefetch = e.reason() == Reason.UNKNOWN_KEY
                     && !current.fetchedAt().plus(UNKNOWN_KEY_REFETCH_GAP).isAfter(now)
@@ -60,13 +77,13 @@ public final class RemoteKeySetVerifier {
             if (!mayRefetch) {
                 return CompletableFuture.failedFuture(e);
             }
-            return refetch().thenApply(fresh -> verifyWith(fresh, token, presentedKeyThumbprint));
+            return refetch().thenApply(fresh -> checked(fresh, check));
         }
     }
 
-    private VerifiedAccessToken verifyWith(Cached keys, String token, Optional<String> presentedKeyThumbprint) {
+    private static VerifiedAccessToken checked(Cached keys, Check check) {
         try {
-            return verifier.verify(token, keys.jwksJson(), presentedKeyThumbprint);
+            return check.against(keys.jwksJson());
         } catch (TokenRejectedException e) {
             throw new java.util.concurrent.CompletionException(e);
         }

@@ -1,0 +1,105 @@
+package dev.zerogate.policy.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/** policy-svc settings, under {@code zerogate.policy} (environment: {@code ZEROGATE_POLICY_...}). */
+@ConfigMapping(prefix = "zerogate.policy")
+public interface PolicyConfig {
+
+    /** Members of this group (in the access token's {@code groups}) are admins. */
+    @WithDefault("admins")
+    String adminGroup();
+
+    /** Members of this group may read and export the audit log, without being admins. */
+    @WithDefault("auditors")
+    String auditorGroup();
+
+    /** Where access tokens come from. */
+    Identity identity();
+
+    /** The live policy stream. */
+    Stream stream();
+
+    /** Decisions. */
+    Decisions decisions();
+
+    /** The audit log. */
+    Audit audit();
+
+    /** Installation limits, from the proto. */
+    Limits limits();
+
+    interface Identity {
+        /**
+         * identity-svc's base URL, e.g. http://127.0.0.1:7401: its JWKS is read from
+         * {@code <url>/oauth2/jwks} to verify access tokens.
+         */
+        String url();
+
+        /** The {@code iss} of access tokens; defaults to {@link #url()}. */
+        Optional<String> issuer();
+
+        /** The {@code aud} access tokens carry. */
+        @WithDefault("zerogate")
+        String audience();
+    }
+
+    interface Stream {
+        /** How often a replica reads the changes other replicas committed. */
+        @WithDefault("250ms")
+        Duration pollInterval();
+
+        /** Changes older than this leave the log; a subscriber resuming from before gets a new snapshot. */
+        @WithDefault("7d")
+        Duration logRetention();
+
+        /** How long a revocation stays in snapshots: longer than any credential it invalidates lives. */
+        @WithDefault("30d")
+        Duration revocationRetention();
+
+        /** Sent on idle streams. */
+        @WithDefault("30s")
+        Duration keepAliveInterval();
+
+        /** A subscriber this many events behind is cut off (RESOURCE_EXHAUSTED) and resumes. */
+        @WithDefault("10000")
+        int maxLag();
+    }
+
+    interface Decisions {
+        /** Most Authorize calls per second for one caller (token subject). */
+        @WithDefault("50")
+        int perCallerPerSecond();
+    }
+
+    interface Audit {
+        /** Decisions waiting to be written; when full, Authorize answers UNAVAILABLE rather than go unaudited. */
+        @WithDefault("50000")
+        int queueCapacity();
+
+        /** How often queued decisions are written, in one batch. */
+        @WithDefault("100ms")
+        Duration flushInterval();
+    }
+
+    interface Limits {
+        @WithDefault("1000")
+        int remoteNetworks();
+
+        @WithDefault("100")
+        int connectorsPerNetwork();
+
+        @WithDefault("10000")
+        int resources();
+
+        @WithDefault("10000")
+        int groups();
+
+        @WithDefault("10000")
+        int rules();
+    }
+}

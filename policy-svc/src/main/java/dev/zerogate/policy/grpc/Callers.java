@@ -1,0 +1,165 @@
+package dev.zerogate.policy.grpc;
+
+import dev.zerogate.policy.config.PolicyConfig;
+import dev.zerogate.policy.service.Actor;
+import dev.zerogate.policy.store.PolicyState;
+import dev.zerogate.policy.store.PolicyStore;
+import dev.zerogate.proto.policy.v1.ActorKind;
+import dev.zerogate.servicekit.token.AccessTokenVerifier;
+import dev.zerogate.servicekit.token.PrincipalKind;
+import dev.zerogate.servicekit.token.RemoteKeySetVerifier;
+import dev.zerogate.servicekit.token.TokenRejectedException;
+import dev.zerogate.servicekit.token.VerifiedAccessToken;
+import io.grpc.Status;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.ext.web.client.WebClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.CompletionException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Who is calling: verifies the caller's access token against identity-svc's published keys
+ * (fetched over HTTP and cached, see {@link RemoteKeySetVerifier}), refuses revoked callers,
+ * and checks roles. Fails closed: no token, a bad token or an unreachable key set is
+ * UNAUTHENTICATED; the wrong role is PERMISSION_DENIED with a message naming the role needed.
+ *
+ * <p>The key binding ({@code cnf.jkt}) is carried forward, not checked here: Authorize copies it
+ * into the grant, and the connector refuses a flow whose end-to-end session is not keyed by it.
+ */
+@ApplicationScoped
+public class Callers {
+
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_KEYS_TTL = Duration.ofMinutes(5);
+    private static final Pattern MAX_AGE = Pattern.compile("max-age=(\\d+)");
+
+    /** What the interceptor captured about the current call; read it before the first async step. */
+    public record Call(String bearerToken, String peerAddress, String requestId) {
+        public static Call current() {
+            return new Call(orEmpty(CallContextInterceptor.BEARER_TOKEN.get()), orEmpty(CallContextInterceptor.PEER_ADDRESS.get()),
+                    orEmpty(CallContextInterceptor.REQUEST_ID.get()));
+        }
+
+        private static String orEmpty(String value) {
+            return value == null ? "" : value;
+        }
+    }
+
+    private final RemoteKeySetVerifier verifier;
+    private final PolicyStore store;
+    private final PolicyConfig config;
+
+    Callers(PolicyConfig config, PolicyStore store, Vertx vertx, Clock clock) {
+        this.config = config;
+        this.store = store;
+        WebClient client = WebClient.create(vertx);
+        String jwksUrl = config.identity().url().replaceAll("/+$", "") + "/oauth2/jwks";
+        String issuer = config.identity().issuer().orElse(config.identity().url());
+        this.verifier = new RemoteKeySetVerifier(new AccessTokenVerifier(issuer, config.identity().audience(), CLOCK_SKEW),
+                () -> client.getAbs(jwksUrl).send().map(response -> {
+                    if (response.statusCode() != 200) {
+                        throw new IllegalStateException("identity-svc answered " + response.statusCode() + " for its JWKS");
+                    }
+                    return new RemoteKeySetVerifier.KeySet(response.bodyAsString(), cacheTtl(response.getHeader("Cache-Control")));
+                }).onFailure().invoke(e -> Log.warnf("fetching identity-svc's JWKS from %s failed: %s", jwksUrl, e.toString()))
+                        .subscribeAsCompletionStage(),
+                clock);
+    }
+
+    private static Duration cacheTtl(String cacheControl) {
+        if (cacheControl != null) {
+            Matcher matcher = MAX_AGE.matcher(cacheControl);
+            if (matcher.find()) {
+                return Duration.ofSeconds(Math.min(Long.parseLong(matcher.group(1)), DEFAULT_KEYS_TTL.toSeconds()));
+            }
+        }
+        return DEFAULT_KEYS_TTL;
+    }
+
+    /** The verified, unrevoked caller. */
+    public Uni<VerifiedAccessToken> authenticate(Call call) {
+        if (call.bearerToken().isEmpty()) {
+            return Uni.createFrom().failure(unauthenticated("missing bearer access token"));
+        }
+        return Uni.createFrom().completionStage(() -> verifier.verifyDeferringKeyBinding(call.bearerToken()))
+                .onFailure().transform(Callers::refusal)
+                .invoke(this::refuseRevoked);
+    }
+
+    /** The caller, if an admin: a user in the admin group. */
+    public Uni<VerifiedAccessToken> requireAdmin(Call call) {
+        return authenticate(call).invoke(caller -> {
+            if (!isAdmin(caller)) {
+                throw Status.PERMISSION_DENIED.withDescription("this rpc is for admins (members of group '" + config.adminGroup() + "')")
+                        .asRuntimeException();
+            }
+        });
+    }
+
+    /** The caller, if an admin or an auditor. */
+    public Uni<VerifiedAccessToken> requireAuditor(Call call) {
+        return authenticate(call).invoke(caller -> {
+            if (!isAdmin(caller) && !(caller.kind() == PrincipalKind.USER && caller.groups().contains(config.auditorGroup()))) {
+                throw Status.PERMISSION_DENIED.withDescription("the audit log is for admins and auditors (members of group '"
+                        + config.adminGroup() + "' or '" + config.auditorGroup() + "')").asRuntimeException();
+            }
+        });
+    }
+
+    /** The caller, if one of {@code kinds}. */
+    public Uni<VerifiedAccessToken> requireKind(Call call, PrincipalKind... kinds) {
+        return authenticate(call).invoke(caller -> {
+            for (PrincipalKind kind : kinds) {
+                if (caller.kind() == kind) {
+                    return;
+                }
+            }
+            throw Status.PERMISSION_DENIED.withDescription("this rpc is not for a " + caller.kind().claimValue()).asRuntimeException();
+        });
+    }
+
+    public boolean isAdmin(VerifiedAccessToken caller) {
+        return caller.kind() == PrincipalKind.USER && caller.groups().contains(config.adminGroup());
+    }
+
+    /** The caller as the audit log names it. */
+    public static Actor actor(VerifiedAccessToken caller, Call call) {
+        ActorKind kind = switch (caller.kind()) {
+            case USER -> ActorKind.ACTOR_KIND_USER;
+            case SERVICE_ACCOUNT -> ActorKind.ACTOR_KIND_SERVICE_ACCOUNT;
+            case CONNECTOR -> ActorKind.ACTOR_KIND_CONNECTOR;
+        };
+        return new Actor(kind, caller.subject(), "", caller.deviceId().orElse(""), call.peerAddress(), call.requestId());
+    }
+
+    private void refuseRevoked(VerifiedAccessToken caller) {
+        PolicyState state = store.current();
+        String subjectKind = switch (caller.kind()) {
+            case USER -> "USER";
+            case SERVICE_ACCOUNT -> "SERVICE_ACCOUNT";
+            case CONNECTOR -> "CONNECTOR";
+        };
+        if (state.isRevoked(subjectKind, caller.subject()) || state.isRevoked("SESSION", caller.sessionId())
+                || caller.deviceId().map(device -> state.isRevoked("DEVICE", device)).orElse(false)) {
+            throw unauthenticated("access token refused: revoked (its user, device, session or credential was revoked)");
+        }
+    }
+
+    private static Throwable refusal(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof TokenRejectedException rejected) {
+            return unauthenticated("access token refused: " + rejected.getMessage());
+        }
+        return cause;
+    }
+
+    private static RuntimeException unauthenticated(String message) {
+        return Status.UNAUTHENTICATED.withDescription(message).asRuntimeException();
+    }
+}

@@ -1,0 +1,174 @@
+package dev.zerogate.testkit.identity;
+
+import com.sun.net.httpserver.HttpServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.jose4j.jwk.EcJwkGenerator;
+import org.jose4j.jwk.EllipticCurveJsonWebKey;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.keys.EllipticCurves;
+import org.jose4j.lang.JoseException;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A stand-in for identity-svc's token side in tests of the other services: a real ES256 key, a
+ * real JWKS served over loopback HTTP at {@code /oauth2/jwks}, and access tokens with exactly
+ * the claims identity-svc issues ({@code typ at+jwt}, {@code zg_kind}, {@code sid},
+ * {@code auth_time}, {@code groups}, {@code amr}, {@code zg_dev}, {@code cnf.jkt}). The
+ * services verify them with their production code. (identity-svc itself is exercised end to end
+ * in e2e/.)
+ *
+ * <p>As a Quarkus test resource ({@link Resource}) it starts once per test JVM and sets the service's identity
+ * URL; {@link #instance()} gives tests the same issuer.
+ */
+public final class TestIdentity {
+
+    public static final String AUDIENCE = "zerogate";
+    private static TestIdentity instance;
+
+    private final HttpServer server;
+    private final EllipticCurveJsonWebKey key;
+    private final String url;
+
+    private TestIdentity() {
+        try {
+            key = EcJwkGenerator.generateJwk(EllipticCurves.P256);
+            key.setKeyId("test-" + UUID.randomUUID().toString().substring(0, 8));
+            key.setAlgorithm(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+            key.setUse("sig");
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        String jwks = new JsonWebKeySet(key).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        server.createContext("/oauth2/jwks", exchange -> {
+            byte[] body = jwks.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/jwk-set+json");
+            exchange.getResponseHeaders().add("Cache-Control", "max-age=300");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        server.start();
+        url = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** The one instance of this JVM, started on first use. */
+    public static synchronized TestIdentity instance() {
+        if (instance == null) {
+            instance = new TestIdentity();
+        }
+        return instance;
+    }
+
+    /** The issuer and JWKS base URL. */
+    public String url() {
+        return url;
+    }
+
+    /** The Quarkus test resource: starts the JVM's instance and points the service at it. */
+    public static final class Resource implements QuarkusTestResourceLifecycleManager {
+
+        @Override
+        public Map<String, String> start() {
+            return Map.of("zerogate.policy.identity.url", instance().url());
+        }
+
+        @Override
+        public void stop() {
+            // Shared by every test class of the JVM; the JVM's exit stops it.
+        }
+    }
+
+    /** What goes into a token; build with the static factories and the with-methods. */
+    public record Claims(String kind, String subject, String sessionId, List<String> groups, List<String> amr, Instant authTime,
+                         Optional<String> deviceId, Optional<String> keyThumbprint, Duration lifetime) {
+
+        public static Claims user(String userId, String... groups) {
+            return new Claims("user", userId, UUID.randomUUID().toString(), List.of(groups), List.of("pwd"),
+                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15));
+        }
+
+        public static Claims serviceAccount(String serviceAccountId) {
+            return new Claims("service_account", serviceAccountId, UUID.randomUUID().toString(), List.of(), List.of(),
+                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15));
+        }
+
+        public static Claims connector(String connectorId) {
+            return new Claims("connector", connectorId, UUID.randomUUID().toString(), List.of(), List.of(),
+                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15));
+        }
+
+        public Claims withAmr(String... methods) {
+            return new Claims(kind, subject, sessionId, groups, List.of(methods), authTime, deviceId, keyThumbprint, lifetime);
+        }
+
+        public Claims withAuthTime(Instant value) {
+            return new Claims(kind, subject, sessionId, groups, amr, value, deviceId, keyThumbprint, lifetime);
+        }
+
+        public Claims withDevice(String deviceId, String keyThumbprint) {
+            return new Claims(kind, subject, sessionId, groups, amr, authTime, Optional.of(deviceId), Optional.of(keyThumbprint), lifetime);
+        }
+
+        public Claims withSession(String value) {
+            return new Claims(kind, subject, value, groups, amr, authTime, deviceId, keyThumbprint, lifetime);
+        }
+
+        public Claims withLifetime(Duration value) {
+            return new Claims(kind, subject, sessionId, groups, amr, authTime, deviceId, keyThumbprint, value);
+        }
+    }
+
+    /** A signed access token; a negative lifetime gives an expired one. */
+    public String token(Claims claims) {
+        JwtClaims jwt = new JwtClaims();
+        Instant now = Instant.now();
+        jwt.setIssuer(url);
+        jwt.setAudience(AUDIENCE);
+        jwt.setSubject(claims.subject());
+        jwt.setJwtId(UUID.randomUUID().toString());
+        jwt.setIssuedAt(org.jose4j.jwt.NumericDate.fromSeconds(Math.min(now.getEpochSecond(), now.plus(claims.lifetime()).getEpochSecond() - 60)));
+        jwt.setExpirationTime(org.jose4j.jwt.NumericDate.fromSeconds(now.plus(claims.lifetime()).getEpochSecond()));
+        jwt.setClaim("sid", claims.sessionId());
+        jwt.setClaim("auth_time", claims.authTime().getEpochSecond());
+        jwt.setClaim("zg_kind", claims.kind());
+        if (!claims.groups().isEmpty()) {
+            jwt.setStringListClaim("groups", claims.groups());
+        }
+        if (!claims.amr().isEmpty()) {
+            jwt.setStringListClaim("amr", claims.amr());
+        }
+        claims.deviceId().ifPresent(device -> jwt.setClaim("zg_dev", device));
+        claims.keyThumbprint().ifPresent(jkt -> jwt.setClaim("cnf", Map.of("jkt", jkt)));
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(jwt.toJson());
+        jws.setKey(key.getPrivateKey());
+        jws.setKeyIdHeaderValue(key.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256);
+        jws.setHeader("typ", "at+jwt");
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
