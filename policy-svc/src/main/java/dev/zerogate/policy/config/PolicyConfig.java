@@ -68,6 +68,12 @@ public interface PolicyConfig {
         /** A subscriber this many events behind is cut off (RESOURCE_EXHAUSTED) and resumes. */
         @WithDefault("10000")
         int maxLag();
+
+        /**
+         * Service accounts (ids) of relays: they may subscribe as SUBSCRIBER_KIND_RELAY and see
+         * every network. Admins may too, for diagnosis. Empty: only admins.
+         */
+        Optional<java.util.List<String>> relayServiceAccounts();
     }
 
     interface Decisions {
