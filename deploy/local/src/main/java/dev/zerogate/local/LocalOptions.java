@@ -47,6 +47,8 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
             case "identity-svc" -> Map.of(
                     "ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + spec.port(portBase),
                     "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity").resolve("master.key").toString());
+            case "policy-svc" -> Map.of(
+                    "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy").resolve("master.key").toString());
             case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
             default -> Map.of();
         };
