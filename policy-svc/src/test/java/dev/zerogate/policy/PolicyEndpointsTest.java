@@ -1,7 +1,7 @@
 package dev.zerogate.policy;
 
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
-import dev.zerogate.proto.policy.v1.GetGrantSigningKeysRequest;
+import dev.zerogate.proto.policy.v1.ListMyResourcesRequest;
 import dev.zerogate.testkit.ServiceEndpointsContract;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -31,7 +31,7 @@ class PolicyEndpointsTest extends ServiceEndpointsContract {
     void unbuiltRpcAnswersUnimplemented() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> AuthorizationServiceGrpc.newBlockingStub(probe.channel())
-                        .getGrantSigningKeys(GetGrantSigningKeysRequest.getDefaultInstance()));
+                        .listMyResources(ListMyResourcesRequest.getDefaultInstance()));
         assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
     }
 }
