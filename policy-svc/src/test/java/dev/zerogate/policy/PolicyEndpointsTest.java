@@ -26,12 +26,12 @@ class PolicyEndpointsTest extends ServiceEndpointsContract {
                 "zerogate.policy.v1.AuditService");
     }
 
-    /** Until the policy issue builds it, an rpc says so instead of pretending. */
+    /** Every rpc but the public grant keys needs an access token. */
     @Test
-    void unbuiltRpcAnswersUnimplemented() {
+    void rpcsRefuseCallersWithoutAToken() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> AuthorizationServiceGrpc.newBlockingStub(probe.channel())
                         .listMyResources(ListMyResourcesRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
     }
 }
