@@ -2,7 +2,10 @@ package dev.zerogate.identity.grpc;
 
 import com.google.protobuf.Timestamp;
 import dev.zerogate.identity.Revocation;
+import dev.zerogate.identity.service.DeviceAdministration;
 import dev.zerogate.identity.service.RevocationLog;
+import dev.zerogate.proto.identity.v1.GetDeviceRequest;
+import dev.zerogate.proto.identity.v1.GetDeviceResponse;
 import dev.zerogate.proto.identity.v1.MutinyIdentityEventsServiceGrpc;
 import dev.zerogate.proto.identity.v1.RevocationEvent;
 import dev.zerogate.proto.identity.v1.RevocationKeepAlive;
@@ -14,6 +17,7 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.quarkus.grpc.RegisterInterceptor;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.core.Vertx;
 
@@ -36,11 +40,25 @@ public class IdentityEventsGrpcService extends MutinyIdentityEventsServiceGrpc.I
     private final RevocationLog revocations;
     private final CallerRoles roles;
     private final Vertx vertx;
+    private final DeviceAdministration devices;
 
-    IdentityEventsGrpcService(RevocationLog revocations, CallerRoles roles, Vertx vertx) {
+    IdentityEventsGrpcService(RevocationLog revocations, CallerRoles roles, Vertx vertx, DeviceAdministration devices) {
         this.revocations = revocations;
         this.roles = roles;
         this.vertx = vertx;
+        this.devices = devices;
+    }
+
+    @Override
+    public Uni<GetDeviceResponse> getDevice(GetDeviceRequest request) {
+        VerifiedAccessToken caller = roles.caller();
+        if (caller.kind() != PrincipalKind.SERVICE_ACCOUNT && !roles.isAdmin(caller)) {
+            return Uni.createFrom().failure(Status.PERMISSION_DENIED
+                    .withDescription("devices are read here by service accounts and admins").asRuntimeException());
+        }
+        return Uni.createFrom().deferred(() -> devices.get(ProtoMapping.uuid(request.getDeviceId(), "device_id")))
+                .map(device -> GetDeviceResponse.newBuilder().setDevice(ProtoMapping.device(device)).build())
+                .onFailure().transform(GrpcErrors::toStatus);
     }
 
     @Override

@@ -60,6 +60,16 @@ public class DeviceAdministration {
                 .map(found -> page.page(found, d -> new String[] {d.enrolledAt.toString(), d.id.toString()}));
     }
 
+    /** One device, or NOT_FOUND. */
+    public Uni<Device> get(UUID deviceId) {
+        return Panache.withSession(() -> devices.findById(deviceId)).map(device -> {
+            if (device == null) {
+                throw new IdentityException(Kind.NOT_FOUND, "no device with id " + deviceId);
+            }
+            return device;
+        });
+    }
+
     /** Revokes a device. Idempotent. */
     public Uni<Device> revoke(UUID deviceId, String reason, String admin, String source) {
         return Panache.withTransaction(() -> found(deviceId).chain(device -> {

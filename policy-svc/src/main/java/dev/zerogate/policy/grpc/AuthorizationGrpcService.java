@@ -1,7 +1,9 @@
 package dev.zerogate.policy.grpc;
 
 import dev.zerogate.policy.grant.GrantSigningKeys;
+import dev.zerogate.policy.identity.DeviceDirectory;
 import dev.zerogate.policy.service.Authorization;
+import dev.zerogate.servicekit.token.VerifiedAccessToken;
 import dev.zerogate.proto.policy.v1.AuthorizeRequest;
 import dev.zerogate.proto.policy.v1.AuthorizeResponse;
 import dev.zerogate.proto.policy.v1.ListMyResourcesRequest;
@@ -32,11 +34,21 @@ public class AuthorizationGrpcService extends MutinyAuthorizationServiceGrpc.Aut
     @Inject
     Authorization authorization;
 
+    @Inject
+    DeviceDirectory devices;
+
+    /** What identity-svc knows of the device the caller's token is bound to, when the request names it. */
+    private Uni<java.util.Optional<dev.zerogate.policy.engine.Device>> deviceFacts(VerifiedAccessToken caller, String requestedDevice) {
+        boolean named = !requestedDevice.isEmpty() && caller.deviceId().map(requestedDevice::equals).orElse(false);
+        return named ? devices.lookup(requestedDevice).map(java.util.Optional::of) : Uni.createFrom().item(java.util.Optional.empty());
+    }
+
     @Override
     public Uni<AuthorizeResponse> authorize(AuthorizeRequest request) {
         Callers.Call call = Callers.Call.current();
         return callers.authenticate(call)
-                .map(caller -> authorization.authorize(caller, Callers.actor(caller, call), request))
+                .chain(caller -> deviceFacts(caller, request.getDeviceId())
+                        .map(device -> authorization.authorize(caller, Callers.actor(caller, call), request, device)))
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
@@ -44,7 +56,8 @@ public class AuthorizationGrpcService extends MutinyAuthorizationServiceGrpc.Aut
     public Uni<ListMyResourcesResponse> listMyResources(ListMyResourcesRequest request) {
         Callers.Call call = Callers.Call.current();
         return callers.authenticate(call)
-                .map(caller -> authorization.listMyResources(caller, request))
+                .chain(caller -> deviceFacts(caller, request.getDeviceId())
+                        .map(device -> authorization.listMyResources(caller, request, device)))
                 .map(page -> ListMyResourcesResponse.newBuilder().addAllResources(page.items())
                         .setNextPageToken(page.nextPageToken()).build())
                 .onFailure().transform(GrpcErrors::toStatus);

@@ -1,6 +1,5 @@
 package dev.zerogate.policy.identity;
 
-import dev.zerogate.policy.config.PolicyConfig;
 import dev.zerogate.policy.service.PolicyAdministration;
 import dev.zerogate.policy.store.PolicyStore;
 import dev.zerogate.proto.identity.v1.IdentityEventsServiceGrpc;
@@ -8,28 +7,21 @@ import dev.zerogate.proto.identity.v1.RevocationEvent;
 import dev.zerogate.proto.identity.v1.WatchRevocationsRequest;
 import dev.zerogate.proto.identity.v1.WatchRevocationsResponse;
 import dev.zerogate.proto.policy.v1.Revocation;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.stub.MetadataUtils;
+import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.ext.web.client.WebClient;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Follows identity-svc's revocation log ({@code IdentityEventsService.WatchRevocations}) and
@@ -47,20 +39,19 @@ public class IdentityRevocationFeed {
     private static final Duration FIRST_RETRY = Duration.ofSeconds(1);
     private static final Duration MAX_RETRY = Duration.ofSeconds(30);
 
-    private final PolicyConfig config;
+    private final IdentityConnection identity;
     private final PolicyStore store;
     private final PolicyAdministration admin;
     private final Pool pool;
     private final Vertx vertx;
     private final AtomicBoolean stopped = new AtomicBoolean();
-    private final AtomicReference<ManagedChannel> channel = new AtomicReference<>();
     private volatile Duration nextRetry = FIRST_RETRY;
+    private volatile Context.CancellableContext watching;
     /** Entries are recorded one after another, in log order. */
     private Uni<Void> applying = Uni.createFrom().voidItem().memoize().indefinitely();
-    private WebClient http;
 
-    IdentityRevocationFeed(PolicyConfig config, PolicyStore store, PolicyAdministration admin, Pool pool, Vertx vertx) {
-        this.config = config;
+    IdentityRevocationFeed(IdentityConnection identity, PolicyStore store, PolicyAdministration admin, Pool pool, Vertx vertx) {
+        this.identity = identity;
         this.store = store;
         this.admin = admin;
         this.pool = pool;
@@ -68,20 +59,19 @@ public class IdentityRevocationFeed {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (config.identity().clientId().isEmpty() || config.identity().clientSecret().isEmpty()) {
+        if (!identity.configured()) {
             Log.warn("zerogate.policy.identity.client-id/client-secret are not set: revocations made in identity-svc will not "
-                    + "reach relays and connectors through the policy stream");
+                    + "reach relays and connectors through the policy stream, and device posture is unknown to decisions");
             return;
         }
-        http = WebClient.create(vertx);
         connect();
     }
 
     void onStop(@Observes ShutdownEvent event) {
         stopped.set(true);
-        ManagedChannel open = channel.getAndSet(null);
-        if (open != null) {
-            open.shutdownNow();
+        Context.CancellableContext current = watching;
+        if (current != null) {
+            current.cancel(null);
         }
     }
 
@@ -89,22 +79,9 @@ public class IdentityRevocationFeed {
         if (stopped.get()) {
             return;
         }
-        signIn().chain(token -> lastRecorded().map(after -> new Object[] {token, after}))
+        identity.forgetToken();
+        identity.accessToken().chain(token -> lastRecorded().map(after -> new Object[] {token, after}))
                 .subscribe().with(start -> watch((String) start[0], (Long) start[1]), this::retryLater);
-    }
-
-    /** The client-credentials grant at identity-svc's token endpoint. */
-    private Uni<String> signIn() {
-        String url = config.identity().url().replaceAll("/+$", "") + "/oauth2/token";
-        return http.postAbs(url).basicAuthentication(config.identity().clientId().get(), config.identity().clientSecret().get())
-                .sendForm(io.vertx.mutiny.core.MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
-                .map(response -> {
-                    if (response.statusCode() != 200) {
-                        throw new IllegalStateException("identity-svc refused policy-svc's client credentials (HTTP "
-                                + response.statusCode() + ")");
-                    }
-                    return new JsonObject(response.bodyAsString()).getString("access_token");
-                });
     }
 
     private Uni<Long> lastRecorded() {
@@ -113,18 +90,10 @@ public class IdentityRevocationFeed {
     }
 
     private void watch(String token, long after) {
-        URI identity = URI.create(config.identity().url());
-        int port = identity.getPort() > 0 ? identity.getPort() : identity.getScheme().equals("https") ? 443 : 80;
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(identity.getHost(), port);
-        ManagedChannel opened = (identity.getScheme().equals("https") ? builder.useTransportSecurity() : builder.usePlaintext()).build();
-        ManagedChannel previous = channel.getAndSet(opened);
-        if (previous != null) {
-            previous.shutdownNow();
-        }
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         Log.infof("following identity-svc's revocation log after sequence %d", after);
-        IdentityEventsServiceGrpc.newStub(opened).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+        Context.CancellableContext context = Context.current().withCancellation();
+        watching = context;
+        context.run(() -> identity.withToken(IdentityEventsServiceGrpc.newStub(identity.channel()), token)
                 .watchRevocations(WatchRevocationsRequest.newBuilder().setAfterSequence(after).build(), new StreamObserver<>() {
                     @Override
                     public void onNext(WatchRevocationsResponse response) {
@@ -143,7 +112,7 @@ public class IdentityRevocationFeed {
                     public void onCompleted() {
                         retryLater(new IllegalStateException("identity-svc ended the revocation stream"));
                     }
-                });
+                }));
     }
 
     private synchronized void record(RevocationEvent event) {

@@ -43,9 +43,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * decision goes unaudited), and on PERMIT carries a grant signed with policy-svc's own keys,
  * bound to the key the caller's token is bound to.
  *
- * <p>Device posture: identity-svc has no rpc yet that lets policy-svc read a device's posture
- * report, so a device is known by its id only and every posture requirement fails as unknown
- * (fail closed; the reason says so).
+ * <p>Device posture comes from identity-svc (the adapter asks {@code DeviceDirectory} before
+ * deciding); a device identity-svc cannot tell about has unknown posture, which fails every
+ * posture requirement (fail closed; the reason says so).
  */
 @ApplicationScoped
 public class Authorization {
@@ -65,7 +65,13 @@ public class Authorization {
         this.clock = clock;
     }
 
-    public AuthorizeResponse authorize(VerifiedAccessToken caller, Actor actor, AuthorizeRequest request) {
+    /**
+     * Decides {@code request} for {@code caller}.
+     *
+     * @param deviceFacts what identity-svc knows of the caller's device (see DeviceDirectory), if
+     *     it names one; without them its posture counts as unknown
+     */
+    public AuthorizeResponse authorize(VerifiedAccessToken caller, Actor actor, AuthorizeRequest request, Optional<Device> deviceFacts) {
         Subject subject = subject(caller, request.getDeviceId());
         throttle(caller.subject());
         Protocol protocol = switch (request.getProtocol()) {
@@ -78,7 +84,8 @@ public class Authorization {
         PolicyState state = store.current();
         // uint32 on the wire: a huge value arrives negative; keep it out of range rather than wrap.
         int port = request.getPort() < 0 ? Integer.MAX_VALUE : request.getPort();
-        Decision decision = state.snapshot().decide(subject, device(subject), request.getDestination(), port, protocol, now);
+        Optional<Device> device = subject.deviceId().isEmpty() ? Optional.empty() : deviceFacts.or(() -> device(subject));
+        Decision decision = state.snapshot().decide(subject, device, request.getDestination(), port, protocol, now);
         if (decision.invalidRequest()) {
             throw new PolicyError(PolicyError.Kind.INVALID_ARGUMENT, "", decision.reason());
         }
@@ -135,10 +142,12 @@ public class Authorization {
     }
 
     /** Resources the caller may reach, with why, one page ordered by the name to use. */
-    public Page<dev.zerogate.proto.policy.v1.ReachableResource> listMyResources(VerifiedAccessToken caller, ListMyResourcesRequest request) {
+    public Page<dev.zerogate.proto.policy.v1.ReachableResource> listMyResources(VerifiedAccessToken caller, ListMyResourcesRequest request,
+                                                                              Optional<Device> deviceFacts) {
         Subject subject = subject(caller, request.getDeviceId());
         PolicyState state = store.current();
-        List<ReachableResource> reachable = state.snapshot().listMyResources(subject, device(subject), clock.instant());
+        Optional<Device> device = subject.deviceId().isEmpty() ? Optional.empty() : deviceFacts.or(() -> device(subject));
+        List<ReachableResource> reachable = state.snapshot().listMyResources(subject, device, clock.instant());
         List<dev.zerogate.proto.policy.v1.ReachableResource> protos = reachable.stream().map(item -> {
             var stored = state.resources().get(item.resource().id());
             var network = state.networks().get(item.resource().networkId());
@@ -178,7 +187,7 @@ public class Authorization {
                 : Subject.serviceAccount(caller.subject(), caller.authenticatedAt(), bound.orElse(null));
     }
 
-    /** The caller's device as far as policy-svc knows it: its id; posture unknown (see the class comment). */
+    /** The caller's device when nothing more is known of it: its id, posture unknown. */
     private static Optional<Device> device(Subject subject) {
         return subject.deviceId().map(id -> new Device(id, OperatingSystem.UNSPECIFIED, Optional.empty(), PostureFlag.UNKNOWN,
                 PostureFlag.UNKNOWN, Optional.empty(), false));
