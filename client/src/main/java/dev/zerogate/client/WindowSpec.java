@@ -68,7 +68,7 @@ final class WindowSpec {
             throw new IllegalArgumentException("the end " + times.group(3) + ":" + times.group(4)
                     + " is not a time of day (00:00 to 24:00)");
         }
-        if (startHours * 60 + startMinutes == (endHours * 60 + endMinutes) % (24 * 60)) {
+        if (startHours * 60 + startMinutes == endHours * 60 + endMinutes) {
             throw new IllegalArgumentException("the window " + parts[1] + " starts when it ends; for a whole day write 00:00-24:00");
         }
         window.setStart(TimeOfDay.newBuilder().setHours(startHours).setMinutes(startMinutes))
