@@ -1,7 +1,7 @@
 package dev.zerogate.policy;
 
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
-import dev.zerogate.proto.policy.v1.GetGrantSigningKeysRequest;
+import dev.zerogate.proto.policy.v1.ListMyResourcesRequest;
 import dev.zerogate.testkit.ServiceEndpointsContract;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -26,12 +26,12 @@ class PolicyEndpointsTest extends ServiceEndpointsContract {
                 "zerogate.policy.v1.AuditService");
     }
 
-    /** Until the policy issue builds it, an rpc says so instead of pretending. */
+    /** Every rpc but the public grant keys needs an access token. */
     @Test
-    void unbuiltRpcAnswersUnimplemented() {
+    void rpcsRefuseCallersWithoutAToken() {
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> AuthorizationServiceGrpc.newBlockingStub(probe.channel())
-                        .getGrantSigningKeys(GetGrantSigningKeysRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNIMPLEMENTED, e.getStatus().getCode());
+                        .listMyResources(ListMyResourcesRequest.getDefaultInstance()));
+        assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
     }
 }

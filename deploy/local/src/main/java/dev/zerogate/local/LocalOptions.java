@@ -49,7 +49,8 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
                     "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity").resolve("master.key").toString());
             case "policy-svc" -> Map.of(
                     // identity-svc is started first; its issuer URL is also where its JWKS is.
-                    "ZEROGATE_POLICY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase));
+                    "ZEROGATE_POLICY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase),
+                    "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy").resolve("master.key").toString());
             case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
             default -> Map.of();
         };
