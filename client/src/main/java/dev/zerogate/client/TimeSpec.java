@@ -94,11 +94,11 @@ final class TimeSpec {
         return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
     }
 
-    /** A timestamp as ISO 8601 UTC, or "-" when unset. */
+    /** A timestamp as ISO 8601 UTC to the second (for reading; --json keeps the full precision), or "-" when unset. */
     static String render(Timestamp timestamp) {
         if (timestamp.getSeconds() == 0 && timestamp.getNanos() == 0) {
             return "-";
         }
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos()).toString();
+        return Instant.ofEpochSecond(timestamp.getSeconds()).toString();
     }
 }

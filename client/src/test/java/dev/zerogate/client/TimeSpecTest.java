@@ -56,4 +56,11 @@ class TimeSpecTest {
         IllegalArgumentException refused = assertThrows(IllegalArgumentException.class, () -> TimeSpec.instant(text));
         assertTrue(refused.getMessage().contains("is not a point in time"), refused.getMessage());
     }
+
+    @Test
+    void timestampsReadToTheSecondAndUnsetOnesAsADash() {
+        assertEquals("2026-12-31T00:00:00Z", TimeSpec.render(com.google.protobuf.Timestamp.newBuilder()
+                .setSeconds(1798675200L).setNanos(580_455_000).build()));
+        assertEquals("-", TimeSpec.render(com.google.protobuf.Timestamp.getDefaultInstance()));
+    }
 }
