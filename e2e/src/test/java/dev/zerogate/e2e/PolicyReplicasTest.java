@@ -2,7 +2,6 @@ package dev.zerogate.e2e;
 
 import dev.zerogate.local.DatabaseLogin;
 import dev.zerogate.local.EmbeddedPostgresServer;
-import dev.zerogate.local.LocalOptions;
 import dev.zerogate.proto.policy.v1.CreateRemoteNetworkRequest;
 import dev.zerogate.proto.policy.v1.CreateResourceRequest;
 import dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc;
@@ -25,16 +24,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,7 +50,7 @@ class PolicyReplicasTest {
     static Path home;
 
     static EmbeddedPostgresServer postgres;
-    static final List<Process> replicas = new ArrayList<>();
+    static final List<ServiceProcess> replicas = new ArrayList<>();
     static int portA;
     static int portB;
 
@@ -65,59 +59,18 @@ class PolicyReplicasTest {
         int base = FreePorts.consecutiveLoopback(3);
         postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
         DatabaseLogin login = postgres.ensureDatabase("zerogate_policy");
+        Map<String, String> env = Map.of("ZEROGATE_POLICY_IDENTITY_URL", TestIdentity.instance().url(),
+                "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString());
+        replicas.add(ServiceProcess.start("policy-svc", "policy-a", base + 1, login, env, home));
+        replicas.add(ServiceProcess.start("policy-svc", "policy-b", base + 2, login, env, home));
         portA = base + 1;
         portB = base + 2;
-        replicas.add(start(login, portA, "a"));
-        replicas.add(start(login, portB, "b"));
-        awaitReady(portA);
-        awaitReady(portB);
-    }
-
-    static Process start(DatabaseLogin login, int port, String name) throws IOException {
-        Path app = LocalStackHarness.projectDir().resolve("policy-svc/target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(LocalOptions.currentJava()));
-        command.addAll(LocalOptions.DEFAULT_JVM_OPTIONS);
-        command.addAll(List.of("-jar", app.toString()));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(home.resolve("policy-" + name + ".log").toFile());
-        builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", login.reactiveUrl());
-        builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", login.jdbcUrl());
-        builder.environment().put("QUARKUS_DATASOURCE_USERNAME", login.username());
-        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", login.password());
-        builder.environment().put("ZEROGATE_POLICY_IDENTITY_URL", TestIdentity.instance().url());
-        builder.environment().put("ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString());
-        return builder.start();
-    }
-
-    static void awaitReady(int port) throws Exception {
-        HttpClient http = HttpClient.newHttpClient();
-        Instant deadline = Instant.now().plus(LocalStackHarness.READY_TIMEOUT);
-        while (Instant.now().isBefore(deadline)) {
-            try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            }
-            Thread.sleep(500);
-        }
-        fail("policy-svc on port " + port + " was not ready in time; see the logs in " + home);
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process replica : replicas) {
-            replica.destroy();
-        }
-        for (Process replica : replicas) {
-            if (!replica.waitFor(20, TimeUnit.SECONDS)) {
-                replica.destroyForcibly();
-            }
+        for (ServiceProcess replica : replicas) {
+            replica.close();
         }
         if (postgres != null) {
             postgres.close();

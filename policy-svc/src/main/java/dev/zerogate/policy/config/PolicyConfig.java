@@ -92,6 +92,16 @@ public interface PolicyConfig {
         /** The {@code aud} access tokens carry. */
         @WithDefault("zerogate")
         String audience();
+
+        /**
+         * The client id (a service-account key id) policy-svc signs in to identity-svc with, to
+         * follow its revocation log. With {@link #clientSecret()}; without them, identity-svc's
+         * revocations do not reach the policy stream (a warning says so at start).
+         */
+        Optional<String> clientId();
+
+        /** That key's secret ({@code zgsk_...}); keep it out of files others can read. */
+        Optional<String> clientSecret();
     }
 
     interface Stream {

@@ -1,0 +1,199 @@
+package dev.zerogate.e2e;
+
+import com.google.protobuf.util.Timestamps;
+import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
+import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
+import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
+import dev.zerogate.proto.policy.v1.ListMyResourcesRequest;
+import dev.zerogate.proto.policy.v1.PolicyEvent;
+import dev.zerogate.proto.policy.v1.PolicyStreamServiceGrpc;
+import dev.zerogate.proto.policy.v1.SubscriberKind;
+import dev.zerogate.proto.policy.v1.WatchPolicyRequest;
+import dev.zerogate.proto.policy.v1.WatchPolicyResponse;
+import dev.zerogate.testkit.FreePorts;
+import dev.zerogate.testkit.GrpcProbe;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * identity-svc and policy-svc as processes on one PostgreSQL: policy-svc signs in with a service
+ * account an admin created, follows identity-svc's revocation log, and a session ended in
+ * identity-svc reaches a policy stream subscriber and is refused by policy-svc itself.
+ */
+class IdentityRevocationFeedTest {
+
+    static final Pattern SETUP_LINK = Pattern.compile("/setup\\?token=([A-Za-z0-9_-]+)");
+    static final String PASSWORD = "an admin password for the feed test";
+
+    @TempDir
+    static Path home;
+
+    static EmbeddedPostgresServer postgres;
+    static ServiceProcess identity;
+    static ServiceProcess policy;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        int base = FreePorts.consecutiveLoopback(3);
+        postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
+        identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"),
+                Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
+                        "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
+        Matcher link = SETUP_LINK.matcher(Files.readString(identity.log()));
+        assertTrue(link.find(), "identity-svc printed no setup link");
+        assertEquals(200, post(identity.url() + "/setup", Map.of("token", link.group(1), "username", "admin", "password", PASSWORD,
+                "confirm", PASSWORD), null).statusCode());
+
+        String adminToken = field(deviceLogin(), "access_token");
+        CreateServiceAccountKeyResponse key;
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("policy-svc").build())
+                    .getServiceAccount().getId();
+            key = admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
+                    .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
+        }
+        policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
+                Map.of("ZEROGATE_POLICY_IDENTITY_URL", identity.url(),
+                        "ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.getKey().getId(),
+                        "ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET", key.getClientSecret(),
+                        "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()), home);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (policy != null) {
+            policy.close();
+        }
+        if (identity != null) {
+            identity.close();
+        }
+        if (postgres != null) {
+            postgres.close();
+        }
+    }
+
+    static HttpResponse<String> post(String url, Map<String, String> form, String bearer) throws Exception {
+        String body = form.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
+                + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The CLI's device login, over HTTP, approved with the admin's password: the token response. */
+    static String deviceLogin() throws Exception {
+        String started = post(identity.url() + "/oauth2/device_authorization", Map.of("client_id", "zerogate-cli"), null).body();
+        assertEquals(200, post(identity.url() + "/device", Map.of("user_code", field(started, "user_code"), "username", "admin",
+                "password", PASSWORD, "action", "approve"), null).statusCode());
+        HttpResponse<String> tokens = post(identity.url() + "/oauth2/token", Map.of("grant_type",
+                "urn:ietf:params:oauth:grant-type:device_code", "device_code", field(started, "device_code"), "client_id", "zerogate-cli"), null);
+        assertEquals(200, tokens.statusCode(), tokens.body());
+        return tokens.body();
+    }
+
+    /** A string member of a flat JSON object (token responses, JWT payloads). */
+    static String field(String json, String name) {
+        Matcher value = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        assertTrue(value.find(), name + " missing in " + json.length() + " characters of JSON");
+        return value.group(1);
+    }
+
+    static String claim(String jwt, String name) {
+        return field(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8), name);
+    }
+
+    @Test
+    void aSessionEndedInIdentityReachesThePolicyStreamAndIsRefusedByPolicy() throws Exception {
+        String watcherToken = field(deviceLogin(), "access_token");
+        String doomed = deviceLogin();
+        String doomedSession = claim(field(doomed, "access_token"), "sid");
+        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        Context.CancellableContext context = Context.current().withCancellation();
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var mine = GrpcProbe.withBearer(AuthorizationServiceGrpc.newBlockingStub(probe.channel()), field(doomed, "access_token"));
+            assertEquals(0, mine.listMyResources(ListMyResourcesRequest.getDefaultInstance()).getResourcesCount(),
+                    "policy-svc accepts the live session's token");
+            context.run(() -> GrpcProbe.withBearer(PolicyStreamServiceGrpc.newStub(probe.channel()), watcherToken).watchPolicy(
+                    WatchPolicyRequest.newBuilder().setSubscriberKind(SubscriberKind.SUBSCRIBER_KIND_RELAY)
+                            .setSubscriberId(UUID.randomUUID().toString()).build(), new StreamObserver<>() {
+                        @Override
+                        public void onNext(WatchPolicyResponse value) {
+                            events.add(value.getEvent());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            events.add(t);
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            events.add("completed");
+                        }
+                    }));
+
+            // Logging out (RFC 7009) ends the session in identity-svc.
+            assertEquals(200, post(identity.url() + "/oauth2/revoke", Map.of("token", field(doomed, "refresh_token"),
+                    "client_id", "zerogate-cli"), null).statusCode());
+            PolicyEvent revocation = null;
+            Instant deadline = Instant.now().plusSeconds(30);
+            while (revocation == null && Instant.now().isBefore(deadline)) {
+                Object item = events.poll(1, TimeUnit.SECONDS);
+                if (item instanceof PolicyEvent event && event.hasRevocation() && event.getRevocation().getSessionId().equals(doomedSession)) {
+                    revocation = event;
+                } else if (item != null && !(item instanceof PolicyEvent)) {
+                    fail("the policy stream ended: " + item);
+                }
+            }
+            assertNotNull(revocation, "the session's revocation reached the policy stream");
+            assertTrue(revocation.getSequence() > 0);
+
+            StatusRuntimeException refused = assertThrows(StatusRuntimeException.class,
+                    () -> mine.listMyResources(ListMyResourcesRequest.getDefaultInstance()));
+            assertEquals(Status.Code.UNAUTHENTICATED, refused.getStatus().getCode());
+            assertTrue(refused.getStatus().getDescription().contains("revoked"), refused.getStatus().getDescription());
+        } finally {
+            context.cancel(null);
+        }
+    }
+}
