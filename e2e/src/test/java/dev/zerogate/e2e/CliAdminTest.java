@@ -2,6 +2,7 @@ package dev.zerogate.e2e;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import dev.zerogate.local.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Group;
@@ -9,6 +10,7 @@ import dev.zerogate.proto.policy.v1.GroupSource;
 import dev.zerogate.proto.policy.v1.ReachableResource;
 import dev.zerogate.proto.policy.v1.RemoteNetwork;
 import dev.zerogate.proto.policy.v1.Resource;
+import dev.zerogate.testkit.FreePorts;
 import dev.zerogate.testkit.identity.TestIdentity;
 import dev.zerogate.testkit.identity.TestIdentity.Claims;
 import org.junit.jupiter.api.AfterAll;
@@ -46,17 +48,25 @@ class CliAdminTest {
     @TempDir
     static Path home;
 
-    static PolicySvcHarness policy;
+    static EmbeddedPostgresServer postgres;
+    static ServiceProcess policy;
 
     @BeforeAll
     static void startPolicySvc() throws Exception {
-        policy = PolicySvcHarness.start(home);
+        int base = FreePorts.consecutiveLoopback(2);
+        postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
+        policy = ServiceProcess.start("policy-svc", "policy", base + 1, postgres.ensureDatabase("zerogate_policy"),
+                Map.of("ZEROGATE_POLICY_IDENTITY_URL", TestIdentity.instance().url(),
+                        "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()), home);
     }
 
     @AfterAll
     static void stopPolicySvc() throws Exception {
         if (policy != null) {
             policy.close();
+        }
+        if (postgres != null) {
+            postgres.close();
         }
     }
 
