@@ -15,10 +15,10 @@ import dev.zerogate.proto.policy.v1.WatchPolicyRequest;
 import dev.zerogate.proto.policy.v1.WatchPolicyResponse;
 import dev.zerogate.testkit.FreePorts;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.StreamRecorder;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -38,7 +38,6 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -147,7 +146,8 @@ class IdentityRevocationFeedTest {
         String watcherToken = field(deviceLogin(), "access_token");
         String doomed = deviceLogin();
         String doomedSession = claim(field(doomed, "access_token"), "sid");
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        StreamRecorder<WatchPolicyResponse> recorder = new StreamRecorder<>(WatchPolicyResponse::getEvent);
+        BlockingQueue<Object> events = recorder.received();
         Context.CancellableContext context = Context.current().withCancellation();
         try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
             var mine = GrpcProbe.withBearer(AuthorizationServiceGrpc.newBlockingStub(probe.channel()), field(doomed, "access_token"));
@@ -155,22 +155,7 @@ class IdentityRevocationFeedTest {
                     "policy-svc accepts the live session's token");
             context.run(() -> GrpcProbe.withBearer(PolicyStreamServiceGrpc.newStub(probe.channel()), watcherToken).watchPolicy(
                     WatchPolicyRequest.newBuilder().setSubscriberKind(SubscriberKind.SUBSCRIBER_KIND_RELAY)
-                            .setSubscriberId(UUID.randomUUID().toString()).build(), new StreamObserver<>() {
-                        @Override
-                        public void onNext(WatchPolicyResponse value) {
-                            events.add(value.getEvent());
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            events.add(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            events.add("completed");
-                        }
-                    }));
+                            .setSubscriberId(UUID.randomUUID().toString()).build(), recorder));
 
             // Logging out (RFC 7009) ends the session in identity-svc.
             assertEquals(200, post(identity.url() + "/oauth2/revoke", Map.of("token", field(doomed, "refresh_token"),

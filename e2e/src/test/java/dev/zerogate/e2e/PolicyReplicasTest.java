@@ -15,10 +15,10 @@ import dev.zerogate.proto.policy.v1.WatchPolicyRequest;
 import dev.zerogate.proto.policy.v1.WatchPolicyResponse;
 import dev.zerogate.testkit.FreePorts;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.StreamRecorder;
 import dev.zerogate.testkit.identity.TestIdentity;
 import dev.zerogate.testkit.identity.TestIdentity.Claims;
 import io.grpc.Context;
-import io.grpc.stub.StreamObserver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -31,7 +31,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -83,29 +82,14 @@ class PolicyReplicasTest {
 
     /** Events of a relay subscription on one replica. */
     static BlockingQueue<Object> watch(GrpcProbe probe, long resumeAfter, List<Context.CancellableContext> open) {
-        BlockingQueue<Object> events = new LinkedBlockingQueue<>();
+        StreamRecorder<WatchPolicyResponse> recorder = new StreamRecorder<>(WatchPolicyResponse::getEvent);
         Context.CancellableContext context = Context.current().withCancellation();
         open.add(context);
         context.run(() -> GrpcProbe.withBearer(PolicyStreamServiceGrpc.newStub(probe.channel()), adminToken()).watchPolicy(
                 WatchPolicyRequest.newBuilder().setSubscriberKind(SubscriberKind.SUBSCRIBER_KIND_RELAY)
                         .setSubscriberId(UUID.randomUUID().toString()).setResumeAfterSequence(resumeAfter).build(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(WatchPolicyResponse value) {
-                        events.add(value.getEvent());
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        events.add(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                        events.add("completed");
-                    }
-                }));
-        return events;
+                recorder));
+        return recorder.received();
     }
 
     static PolicyEvent resourceEvent(BlockingQueue<Object> events, String resourceId) throws InterruptedException {

@@ -23,12 +23,12 @@ import dev.zerogate.proto.policy.v1.UpdateGroupRequest;
 import dev.zerogate.proto.policy.v1.WatchPolicyRequest;
 import dev.zerogate.proto.policy.v1.WatchPolicyResponse;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.StreamRecorder;
 import dev.zerogate.testkit.identity.TestIdentity;
 import dev.zerogate.testkit.identity.TestIdentity.Claims;
 import io.grpc.Context;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
@@ -39,7 +39,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -77,28 +76,14 @@ class PolicyStreamTest {
 
     /** Events of one subscription as they arrive; the end of the stream is a sentinel. */
     final class Watch {
-        final BlockingQueue<Object> received = new LinkedBlockingQueue<>();
+        final StreamRecorder<WatchPolicyResponse> recorder = new StreamRecorder<>(WatchPolicyResponse::getEvent);
+        final BlockingQueue<Object> received = recorder.received();
 
         Watch(String token, WatchPolicyRequest request) {
             Context.CancellableContext context = Context.current().withCancellation();
             open.add(context);
             context.run(() -> GrpcProbe.withBearer(PolicyStreamServiceGrpc.newStub(probe.channel()), token)
-                    .watchPolicy(request, new StreamObserver<>() {
-                        @Override
-                        public void onNext(WatchPolicyResponse value) {
-                            received.add(value.getEvent());
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            received.add(t);
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            received.add("completed");
-                        }
-                    }));
+                    .watchPolicy(request, recorder));
         }
 
         /** The next event that is not a keep-alive. */
