@@ -9,10 +9,14 @@ import java.time.Instant;
 import java.util.Base64;
 
 /**
- * The claims of an access token, read for display only. Not verified: the services verify
- * tokens; the CLI only shows the person what it holds.
+ * The claims of an access token, read for display and to name this device in requests. Not
+ * verified: the services verify tokens; the CLI only reads what it holds.
+ *
+ * @param deviceId the enrolled device the token names ({@code zg_dev}), empty if none; policy-svc
+ *                 requires exactly this id in requests that carry a device id
  */
-record AccessTokenView(String subject, String username, String sessionId, Instant expiresAt, String deviceKeyThumbprint) {
+record AccessTokenView(String subject, String username, String sessionId, Instant expiresAt, String deviceKeyThumbprint,
+                       String deviceId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -24,6 +28,6 @@ record AccessTokenView(String subject, String username, String sessionId, Instan
         JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         return new AccessTokenView(claims.path("sub").asText(), claims.path("preferred_username").asText(claims.path("sub").asText()),
                 claims.path("sid").asText(), Instant.ofEpochSecond(claims.path("exp").asLong()),
-                claims.path("cnf").path("jkt").asText(""));
+                claims.path("cnf").path("jkt").asText(""), claims.path("zg_dev").asText(""));
     }
 }

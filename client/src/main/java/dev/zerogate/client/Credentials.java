@@ -1,5 +1,7 @@
 package dev.zerogate.client;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -10,12 +12,16 @@ import java.util.Optional;
 
 /**
  * What a login leaves on this machine, in {@code credentials.json} (0600): the server, the
- * tokens and when the access token expires. Never printed, never logged.
+ * tokens, when the access token expires, and policy-svc's URL once one was given (absent
+ * before; files of older versions simply lack it). Never printed, never logged.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record Credentials(@JsonProperty("server") String server,
                           @JsonProperty("access_token") String accessToken,
                           @JsonProperty("refresh_token") String refreshToken,
-                          @JsonProperty("access_token_expires_at") long accessTokenExpiresAt) {
+                          @JsonProperty("access_token_expires_at") long accessTokenExpiresAt,
+                          @JsonProperty("policy_url") String policyUrl) {
 
     static final String FILE = "credentials.json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -43,9 +49,14 @@ public record Credentials(@JsonProperty("server") String server,
         if (!answer.ok()) {
             throw new IOException("the session has ended (" + answer.errorDescription() + "); log in again: zerogate login");
         }
-        Credentials refreshed = new Credentials(server, answer.accessToken(), answer.refreshToken(), now + answer.expiresIn());
+        Credentials refreshed = new Credentials(server, answer.accessToken(), answer.refreshToken(), now + answer.expiresIn(), policyUrl);
         refreshed.save(config);
         return refreshed;
+    }
+
+    /** These credentials remembering policy-svc at {@code url}. */
+    public Credentials withPolicyUrl(String url) {
+        return new Credentials(server, accessToken, refreshToken, accessTokenExpiresAt, url);
     }
 
     public void save(ConfigDirectory config) throws IOException {

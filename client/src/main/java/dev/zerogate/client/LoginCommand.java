@@ -26,6 +26,11 @@ public class LoginCommand implements Callable<Integer> {
     @Option(names = "--no-browser", description = "Only print the link; do not try to open a browser.")
     boolean noBrowser;
 
+    @Option(names = "--policy-url", paramLabel = "URL",
+            description = "policy-svc's gRPC URL, saved for `resources` and `admin` (default: the one saved for this server; "
+                    + "for a local run " + PolicyEndpoint.LOCAL_POLICY_URL + ")")
+    String policyUrl;
+
     @Spec
     CommandSpec spec;
 
@@ -34,8 +39,21 @@ public class LoginCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConfigDirectory config = ConfigDirectory.fromEnvironment();
+        java.util.Optional<Credentials> previous = Credentials.load(config);
         if (server == null) {
-            server = Credentials.load(config).map(Credentials::server).orElse(LOCAL_SERVER);
+            server = previous.map(Credentials::server).orElse(LOCAL_SERVER);
+        }
+        if (policyUrl != null) {
+            try {
+                policyUrl = PolicyEndpoint.validate(policyUrl, "--policy-url");
+            } catch (PolicyEndpoint.UnknownException e) {
+                err.println("zerogate: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            // A saved policy URL belongs to the installation of the saved server; keep it only for that one.
+            String keptServer = server;
+            policyUrl = previous.filter(c -> c.server().equals(keptServer)).map(Credentials::policyUrl).orElse(null);
         }
         DeviceKey deviceKey = DeviceKey.loadOrCreate(config);
         IdentityClient identity = new IdentityClient(server);
@@ -69,7 +87,7 @@ public class LoginCommand implements Callable<Integer> {
             }
             if (answer.ok()) {
                 new Credentials(server, answer.accessToken(), answer.refreshToken(),
-                        Instant.now().plusSeconds(answer.expiresIn()).getEpochSecond()).save(config);
+                        Instant.now().plusSeconds(answer.expiresIn()).getEpochSecond(), policyUrl).save(config);
                 AccessTokenView token = AccessTokenView.decode(answer.accessToken());
                 out.println("Logged in as " + token.username() + ".");
                 try {

@@ -29,6 +29,13 @@ public class StatusCommand implements Callable<Integer> {
         DeviceKey deviceKey = DeviceKey.loadOrCreate(config);
         out.printf("Logged in as %s (user %s)%n", token.username(), token.subject());
         out.printf("Server:      %s%n", credentials.get().server());
+        String policy;
+        try {
+            policy = PolicyEndpoint.resolve(null, System.getenv(PolicyEndpoint.ENVIRONMENT), credentials.get());
+        } catch (PolicyEndpoint.UnknownException e) {
+            policy = e.getMessage();
+        }
+        out.printf("Policy:      %s%n", policy);
         out.printf("Session:     %s%n", token.sessionId());
         out.printf("Device key:  %s%s%n", deviceKey.thumbprint(),
                 token.deviceKeyThumbprint().equals(deviceKey.thumbprint()) ? " (the session is bound to it)" : " (NOT the key the session is bound to)");

@@ -5,6 +5,8 @@ import io.quarkus.test.junit.main.LaunchResult;
 import io.quarkus.test.junit.main.QuarkusMainTest;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,5 +33,20 @@ class ZerogateCommandTest {
     void unknownOptionIsRefusedWithUsage(LaunchResult result) {
         assertNotEquals(0, result.exitCode());
         assertTrue(result.getErrorOutput().contains("Unknown option: '--no-such-option'"), result.getErrorOutput());
+    }
+
+    @Test
+    @Launch(value = {"admin", "resources", "create", "--network", "n", "--name", "x", "--address", "10.0.0.5", "--tcp", "0"},
+            exitCode = 2)
+    void theApplicationReportsUsageErrorsOnOneLineWithWhereTheHelpIs(LaunchResult result) {
+        assertEquals(List.of("zerogate: Invalid value for option '--tcp': port 0 is out of range: ports are 1 to 65535",
+                "See: zerogate admin resources create --help"), result.getErrorStream());
+    }
+
+    @Test
+    @Launch(value = {"admin", "rules", "--help"})
+    void everySubcommandHasHelp(LaunchResult result) {
+        assertTrue(result.getOutput().contains("Usage: zerogate admin rules [-hV] [COMMAND]"), result.getOutput());
+        assertTrue(result.getOutput().contains("enable"), result.getOutput());
     }
 }

@@ -1,0 +1,65 @@
+package dev.zerogate.client;
+
+import dev.zerogate.proto.policy.v1.AllowingRule;
+import dev.zerogate.proto.policy.v1.ListMyResourcesRequest;
+import dev.zerogate.proto.policy.v1.ListMyResourcesResponse;
+import dev.zerogate.proto.policy.v1.ReachableResource;
+import dev.zerogate.proto.policy.v1.Resource;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * {@code zerogate resources}: what the logged-in person may reach (AuthorizationService.
+ * ListMyResources, every page), with the name to use, the ports, the rules that allow each,
+ * and whether it can be reached right now or which conditions are unmet.
+ *
+ * <p>The device: policy-svc wants exactly the device the access token is bound to (its
+ * {@code zg_dev} claim), and refuses a request without it when the token names one. So the
+ * id comes from the token; a login whose token names no device sends none (posture
+ * conditions are then reported as unmet). {@code --device-id} overrides it.
+ */
+@Command(name = "resources", description = "List the resources you may reach, the name to use, and what allows them.")
+public class ResourcesCommand extends PolicyQuery {
+
+    @Option(names = "--device-id", paramLabel = "ID",
+            description = "This device's id (default: the enrolled device your login is bound to, if any).")
+    String deviceId;
+
+    @Override
+    int run(Session session) throws Exception {
+        String device = deviceId != null ? deviceId.strip() : AccessTokenView.decode(session.credentials().accessToken()).deviceId();
+        List<ReachableResource> reachable = allPages(
+                token -> session.policy().authorization().listMyResources(ListMyResourcesRequest.newBuilder()
+                        .setPageSize(PAGE_SIZE).setPageToken(token).setDeviceId(device).build()),
+                ListMyResourcesResponse::getResourcesList, ListMyResourcesResponse::getNextPageToken);
+        if (json) {
+            return printJson(session, reachable);
+        }
+        if (reachable.isEmpty()) {
+            session.out().println("No resources are open to you yet: an admin grants them with access rules.");
+            return 0;
+        }
+        table(reachable).print(session.out());
+        return 0;
+    }
+
+    static Table table(List<ReachableResource> reachable) {
+        Table table = new Table("NAME TO USE", "NETWORK", "PORTS", "ALLOWED BY", "STATUS");
+        for (ReachableResource item : reachable) {
+            Resource resource = item.getResource();
+            table.row(item.getConnectName(), item.getRemoteNetworkName(),
+                    PortSpec.summary(resource.getTcp(), resource.getUdp(), resource.getIcmpAllowed()),
+                    item.getAllowedByList().stream().map(AllowingRule::getRuleName).collect(Collectors.joining(", ")),
+                    status(item));
+        }
+        return table;
+    }
+
+    /** "ready", or the conditions that do not hold right now. */
+    static String status(ReachableResource item) {
+        return item.getUnmetConditionsCount() == 0 ? "ready" : String.join("; ", item.getUnmetConditionsList());
+    }
+}
