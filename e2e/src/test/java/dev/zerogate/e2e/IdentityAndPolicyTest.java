@@ -51,10 +51,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * identity-svc and policy-svc as processes on one PostgreSQL: policy-svc signs in with a service
- * account an admin created, follows identity-svc's revocation log, and a session ended in
- * identity-svc reaches a policy stream subscriber and is refused by policy-svc itself.
+ * account an admin created, follows identity-svc's revocation log (a session ended in
+ * identity-svc reaches a policy stream subscriber and is refused by policy-svc itself) and reads
+ * device posture from it (a posture reported at enrolment decides posture rules).
  */
-class IdentityRevocationFeedTest {
+class IdentityAndPolicyTest {
 
     static final Pattern SETUP_LINK = Pattern.compile("/setup\\?token=([A-Za-z0-9_-]+)");
     static final String PASSWORD = "an admin password for the feed test";
@@ -121,7 +122,13 @@ class IdentityRevocationFeedTest {
 
     /** The CLI's device login, over HTTP, approved with the admin's password: the token response. */
     static String deviceLogin() throws Exception {
-        String started = post(identity.url() + "/oauth2/device_authorization", Map.of("client_id", "zerogate-cli"), null).body();
+        return deviceLogin(Map.of());
+    }
+
+    static String deviceLogin(Map<String, String> extra) throws Exception {
+        java.util.Map<String, String> form = new java.util.HashMap<>(extra);
+        form.put("client_id", "zerogate-cli");
+        String started = post(identity.url() + "/oauth2/device_authorization", form, null).body();
         assertEquals(200, post(identity.url() + "/device", Map.of("user_code", field(started, "user_code"), "username", "admin",
                 "password", PASSWORD, "action", "approve"), null).statusCode());
         HttpResponse<String> tokens = post(identity.url() + "/oauth2/token", Map.of("grant_type",
@@ -139,6 +146,99 @@ class IdentityRevocationFeedTest {
 
     static String claim(String jwt, String name) {
         return field(new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[1]), StandardCharsets.UTF_8), name);
+    }
+
+    /** An EC P-256 device key as the CLI makes one, with its RFC 7638 thumbprint. */
+    record DeviceKey(java.security.KeyPair pair, String thumbprint) {
+        static DeviceKey generate() throws Exception {
+            var generator = java.security.KeyPairGenerator.getInstance("EC");
+            generator.initialize(new java.security.spec.ECGenParameterSpec("secp256r1"));
+            var pair = generator.generateKeyPair();
+            var point = ((java.security.interfaces.ECPublicKey) pair.getPublic()).getW();
+            String jwk = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(point.getAffineX()) + "\",\"y\":\""
+                    + coordinate(point.getAffineY()) + "\"}";
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(jwk.getBytes(StandardCharsets.UTF_8));
+            return new DeviceKey(pair, Base64.getUrlEncoder().withoutPadding().encodeToString(digest));
+        }
+
+        static String coordinate(java.math.BigInteger value) {
+            byte[] bytes = value.toByteArray();
+            byte[] fixed = new byte[32];
+            int copy = Math.min(bytes.length, 32);
+            System.arraycopy(bytes, bytes.length - copy, fixed, 32 - copy, copy);
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+        }
+
+        byte[] csr() throws Exception {
+            return new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                    new org.bouncycastle.asn1.x500.X500Name("CN=zerogate device"), pair.getPublic())
+                    .build(new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate()))
+                    .getEncoded();
+        }
+    }
+
+    @Test
+    void postureReportedToIdentityDecidesPostureRulesInPolicy() throws Exception {
+        DeviceKey key = DeviceKey.generate();
+        String login = deviceLogin(Map.of("zg_device_key", key.thumbprint()));
+        String deviceId;
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            deviceId = GrpcProbe.withBearer(dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc.newBlockingStub(probe.channel()),
+                    field(login, "access_token")).enrollDevice(dev.zerogate.proto.identity.v1.EnrollDeviceRequest.newBuilder()
+                    .setCsr(com.google.protobuf.ByteString.copyFrom(key.csr())).setDeviceName("laptop")
+                    .setPosture(dev.zerogate.proto.identity.v1.DevicePosture.newBuilder()
+                            .setOs(dev.zerogate.proto.identity.v1.OperatingSystem.OPERATING_SYSTEM_LINUX).setOsVersion("6.8.0")
+                            .setDiskEncrypted(true).setClientVersion("0.4.0")
+                            .setCollectedAt(Timestamps.fromMillis(System.currentTimeMillis())))
+                    .build()).getDevice().getId();
+        }
+        // Tokens name the device once its key is enrolled.
+        HttpResponse<String> refreshed = post(identity.url() + "/oauth2/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", field(login, "refresh_token"), "client_id", "zerogate-cli"), null);
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        String token = field(refreshed.body(), "access_token");
+        assertEquals(deviceId, claim(token, "zg_dev"));
+        String userId = claim(token, "sub");
+
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var admin = GrpcProbe.withBearer(dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), token);
+            var network = admin.createRemoteNetwork(dev.zerogate.proto.policy.v1.CreateRemoteNetworkRequest.newBuilder()
+                    .setRemoteNetwork(dev.zerogate.proto.policy.v1.RemoteNetwork.newBuilder().setName("home")).build()).getRemoteNetwork();
+            var nas = resource(admin, network.getId(), "nas.lan");
+            var vault = resource(admin, network.getId(), "vault.lan");
+            var owners = admin.createGroup(dev.zerogate.proto.policy.v1.CreateGroupRequest.newBuilder().setGroup(
+                    dev.zerogate.proto.policy.v1.Group.newBuilder().setName("owners").setSource(dev.zerogate.proto.policy.v1.GroupSource.GROUP_SOURCE_LOCAL)
+                            .addMembers(dev.zerogate.proto.policy.v1.GroupMember.newBuilder().setUserId(userId))).build()).getGroup();
+            rule(admin, "owners → nas", owners.getId(), nas.getId(), dev.zerogate.proto.policy.v1.DevicePostureRequirements.newBuilder()
+                    .setRequireDiskEncryption(true).addAllowedOs(dev.zerogate.proto.policy.v1.OsRequirement.newBuilder()
+                            .setOs(dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_LINUX).setMinVersion("6.1")).build());
+            rule(admin, "owners → vault", owners.getId(), vault.getId(), dev.zerogate.proto.policy.v1.DevicePostureRequirements.newBuilder()
+                    .setRequireScreenLock(true).build());
+
+            var decisions = GrpcProbe.withBearer(AuthorizationServiceGrpc.newBlockingStub(probe.channel()), token);
+            var permitted = decisions.authorize(dev.zerogate.proto.policy.v1.AuthorizeRequest.newBuilder().setDeviceId(deviceId)
+                    .setDestination("nas.lan").setPort(445).setProtocol(dev.zerogate.proto.policy.v1.Protocol.PROTOCOL_TCP).build());
+            assertEquals(dev.zerogate.proto.policy.v1.Decision.DECISION_PERMIT, permitted.getDecision(), permitted.getReason());
+            assertTrue(permitted.hasGrant());
+            var denied = decisions.authorize(dev.zerogate.proto.policy.v1.AuthorizeRequest.newBuilder().setDeviceId(deviceId)
+                    .setDestination("vault.lan").setPort(443).setProtocol(dev.zerogate.proto.policy.v1.Protocol.PROTOCOL_TCP).build());
+            assertEquals(dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_DEVICE_POSTURE, denied.getDenyReason(), denied.getReason());
+            assertTrue(denied.getReason().toLowerCase().contains("screen lock"), denied.getReason());
+        }
+    }
+
+    static dev.zerogate.proto.policy.v1.Resource resource(dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc.PolicyAdminServiceBlockingStub admin,
+                                                          String network, String fqdn) {
+        return admin.createResource(dev.zerogate.proto.policy.v1.CreateResourceRequest.newBuilder().setResource(
+                dev.zerogate.proto.policy.v1.Resource.newBuilder().setRemoteNetworkId(network).setName(fqdn)
+                        .setAddress(dev.zerogate.proto.policy.v1.ResourceAddress.newBuilder().setFqdn(fqdn))).build()).getResource();
+    }
+
+    static void rule(dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc.PolicyAdminServiceBlockingStub admin, String name, String group,
+                     String resource, dev.zerogate.proto.policy.v1.DevicePostureRequirements posture) {
+        admin.createAccessRule(dev.zerogate.proto.policy.v1.CreateAccessRuleRequest.newBuilder().setRule(
+                dev.zerogate.proto.policy.v1.AccessRule.newBuilder().setName(name).setGroupId(group).addResourceIds(resource)
+                        .setConditions(dev.zerogate.proto.policy.v1.AccessConditions.newBuilder().setDevice(posture))).build());
     }
 
     @Test
