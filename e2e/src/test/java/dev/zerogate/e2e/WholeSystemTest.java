@@ -46,7 +46,8 @@ class WholeSystemTest {
             "identity-svc", List.of("zerogate.identity.v1.AuthService", "zerogate.identity.v1.AccountService", "zerogate.identity.v1.EnrollmentService",
                     "zerogate.identity.v1.IdentityAdminService"),
             "policy-svc", List.of("zerogate.policy.v1.PolicyAdminService", "zerogate.policy.v1.AuthorizationService",
-                    "zerogate.policy.v1.PolicyStreamService", "zerogate.policy.v1.AuditService"),
+                    "zerogate.policy.v1.PolicyStreamService", "zerogate.policy.v1.AuditService",
+                    "zerogate.policy.v1.ConnectorStateService"),
             "relay-svc", List.of("zerogate.relay.v1.RelayControlService"),
             "connector-svc", List.of("zerogate.connector.v1.ConnectorStatusService"));
 

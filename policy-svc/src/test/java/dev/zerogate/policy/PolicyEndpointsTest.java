@@ -23,7 +23,8 @@ class PolicyEndpointsTest extends ServiceEndpointsContract {
                 "zerogate.policy.v1.PolicyAdminService",
                 "zerogate.policy.v1.AuthorizationService",
                 "zerogate.policy.v1.PolicyStreamService",
-                "zerogate.policy.v1.AuditService");
+                "zerogate.policy.v1.AuditService",
+                "zerogate.policy.v1.ConnectorStateService");
     }
 
     /** Every rpc but the public grant keys needs an access token. */

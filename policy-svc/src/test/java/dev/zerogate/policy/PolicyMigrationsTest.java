@@ -11,6 +11,6 @@ class PolicyMigrationsTest extends MigrationsContract {
 
     @Override
     protected List<String> expectedVersions() {
-        return List.of("1", "2", "3");
+        return List.of("1", "2", "3", "4");
     }
 }

@@ -63,11 +63,13 @@ public class PolicyAdministration {
     private final PolicyStore store;
     private final AuditLog audit;
     private final PolicyConfig config;
+    private final ConnectorLiveStates live;
 
-    PolicyAdministration(PolicyStore store, AuditLog audit, PolicyConfig config) {
+    PolicyAdministration(PolicyStore store, AuditLog audit, PolicyConfig config, ConnectorLiveStates live) {
         this.store = store;
         this.audit = audit;
         this.config = config;
+        this.live = live;
     }
 
     // ---------------------------------------------------------------- remote networks
@@ -88,22 +90,37 @@ public class PolicyAdministration {
                                 + "VALUES ($1, $2, $3, $4, $4, $5)", UUID.fromString(id), name, description, w.nowUtc(), seq)
                         .chain(() -> w.log(seq, LogKind.NETWORK_UPSERTED, id, Set.of(id), Set.of(), stored))
                         .chain(() -> audited(w, actor, "policy.remote_network.create", "remote_network", id, name, null, stored))
-                        .map(ignored -> withCounts(stored, state));
+                        .map(ignored -> withCounts(stored, state, Map.of()));
             });
         });
     }
 
     public Uni<RemoteNetwork> getNetwork(String id) {
         Requests.id(id, "id");
-        return store.catchUp().map(state -> withCounts(found(state.networks().get(id), "remote network", id), state));
+        return store.catchUp().chain(state -> {
+            RemoteNetwork network = found(state.networks().get(id), "remote network", id);
+            return liveIn(state, Set.of(id)).map(liveStates -> withCounts(network, state, liveStates));
+        });
     }
 
     public Uni<Page<RemoteNetwork>> listNetworks(int pageSize, String pageToken) {
-        return store.catchUp().map(state -> {
+        return store.catchUp().chain(state -> {
             Page<RemoteNetwork> page = Paging.page(List.copyOf(state.networks().values()), n -> Paging.nameKey(n.getName(), n.getId()),
                     pageSize, pageToken, "networks");
-            return new Page<>(page.items().stream().map(n -> withCounts(n, state)).toList(), page.nextPageToken());
+            Set<String> ids = page.items().stream().map(RemoteNetwork::getId).collect(java.util.stream.Collectors.toSet());
+            return liveIn(state, ids).map(liveStates -> new Page<>(page.items().stream()
+                    .map(n -> withCounts(n, state, liveStates)).toList(), page.nextPageToken()));
         });
+    }
+
+    /** The live state of every connector in {@code networkIds}. */
+    private Uni<Map<String, ConnectorLiveState>> liveIn(PolicyState state, Set<String> networkIds) {
+        return live.of(state.connectors().values().stream().filter(c -> networkIds.contains(c.getRemoteNetworkId()))
+                .map(Connector::getId).toList());
+    }
+
+    private static Connector withLive(Connector connector, Map<String, ConnectorLiveState> liveStates) {
+        return connector.toBuilder().setLive(liveStates.getOrDefault(connector.getId(), ConnectorLiveState.getDefaultInstance())).build();
     }
 
     public Uni<RemoteNetwork> updateNetwork(Actor actor, RemoteNetwork input, FieldMask mask) {
@@ -130,7 +147,7 @@ public class PolicyAdministration {
                         .chain(() -> w.log(seq, LogKind.NETWORK_UPSERTED, id, Set.of(id), Set.of(id), stored))
                         .chain(() -> audited(w, actor, "policy.remote_network.update", "remote_network", id, stored.getName(), before,
                                 stored))
-                        .map(ignored -> withCounts(stored, state));
+                        .map(ignored -> withCounts(stored, state, Map.of()));
             });
         });
     }
@@ -162,13 +179,13 @@ public class PolicyAdministration {
         }
     }
 
-    private static RemoteNetwork withCounts(RemoteNetwork network, PolicyState state) {
+    private static RemoteNetwork withCounts(RemoteNetwork network, PolicyState state, Map<String, ConnectorLiveState> liveStates) {
         int connectors = 0;
         int online = 0;
         for (Connector connector : state.connectors().values()) {
             if (connector.getRemoteNetworkId().equals(network.getId())) {
                 connectors++;
-                online += connector.getLive().getOnline() ? 1 : 0;
+                online += liveStates.getOrDefault(connector.getId(), ConnectorLiveState.getDefaultInstance()).getOnline() ? 1 : 0;
             }
         }
         int resources = (int) state.resources().values().stream()
@@ -206,7 +223,10 @@ public class PolicyAdministration {
 
     public Uni<Connector> getConnector(String id) {
         Requests.id(id, "id");
-        return store.catchUp().map(state -> found(state.connectors().get(id), "connector", id));
+        return store.catchUp().chain(state -> {
+            Connector connector = found(state.connectors().get(id), "connector", id);
+            return live.of(List.of(id)).map(liveStates -> withLive(connector, liveStates));
+        });
     }
 
     public Uni<Page<Connector>> listConnectors(int pageSize, String pageToken, String remoteNetworkId) {
@@ -217,7 +237,8 @@ public class PolicyAdministration {
             Function<Connector, String> key = c -> networkName(state, c.getRemoteNetworkId()) + "\u0001"
                     + Paging.nameKey(c.getName(), c.getId());
             return Paging.page(matching, key, pageSize, pageToken, "connectors|" + networkFilter);
-        });
+        }).chain(page -> live.of(page.items().stream().map(Connector::getId).toList())
+                .map(liveStates -> new Page<>(page.items().stream().map(c -> withLive(c, liveStates)).toList(), page.nextPageToken())));
     }
 
     public Uni<Connector> updateConnector(Actor actor, Connector input, FieldMask mask) {
