@@ -124,6 +124,12 @@ public class Callers {
         });
     }
 
+    /** Whether the caller is a relay: one of the configured relay service accounts. */
+    public boolean isRelay(VerifiedAccessToken caller) {
+        return caller.kind() == PrincipalKind.SERVICE_ACCOUNT
+                && config.stream().relayServiceAccounts().orElse(java.util.List.of()).contains(caller.subject());
+    }
+
     public boolean isAdmin(VerifiedAccessToken caller) {
         return caller.kind() == PrincipalKind.USER && caller.groups().contains(config.adminGroup());
     }

@@ -1,18 +1,15 @@
 package dev.zerogate.policy.grpc;
 
-import dev.zerogate.policy.config.PolicyConfig;
 import dev.zerogate.policy.model.EngineMapping;
 import dev.zerogate.policy.service.ConnectorLiveStates;
 import dev.zerogate.policy.store.PolicyStore;
 import dev.zerogate.proto.policy.v1.MutinyConnectorStateServiceGrpc;
 import dev.zerogate.proto.policy.v1.ReportConnectorsRequest;
 import dev.zerogate.proto.policy.v1.ReportConnectorsResponse;
-import dev.zerogate.servicekit.token.PrincipalKind;
 import io.grpc.Status;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
-import java.util.List;
 
 /** gRPC adapter for {@code zerogate.policy.v1.ConnectorStateService}: relays report the connectors they hold. */
 @GrpcService
@@ -21,13 +18,11 @@ public class ConnectorStateGrpcService extends MutinyConnectorStateServiceGrpc.C
     private final Callers callers;
     private final ConnectorLiveStates liveStates;
     private final PolicyStore store;
-    private final PolicyConfig config;
 
-    ConnectorStateGrpcService(Callers callers, ConnectorLiveStates liveStates, PolicyStore store, PolicyConfig config) {
+    ConnectorStateGrpcService(Callers callers, ConnectorLiveStates liveStates, PolicyStore store) {
         this.callers = callers;
         this.liveStates = liveStates;
         this.store = store;
-        this.config = config;
     }
 
     @Override
@@ -35,8 +30,7 @@ public class ConnectorStateGrpcService extends MutinyConnectorStateServiceGrpc.C
         Callers.Call call = Callers.Call.current();
         return callers.authenticate(call)
                 .invoke(caller -> {
-                    if (caller.kind() != PrincipalKind.SERVICE_ACCOUNT
-                            || !config.stream().relayServiceAccounts().orElse(List.of()).contains(caller.subject())) {
+                    if (!callers.isRelay(caller)) {
                         throw Status.PERMISSION_DENIED.withDescription("only relay service accounts "
                                 + "(zerogate.policy.stream.relay-service-accounts) report connectors").asRuntimeException();
                     }

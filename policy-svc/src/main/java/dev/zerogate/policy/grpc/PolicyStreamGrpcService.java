@@ -1,6 +1,5 @@
 package dev.zerogate.policy.grpc;
 
-import dev.zerogate.policy.config.PolicyConfig;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.policy.service.PolicyStreams;
 import dev.zerogate.policy.service.Requests;
@@ -17,7 +16,6 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -34,13 +32,11 @@ public class PolicyStreamGrpcService extends MutinyPolicyStreamServiceGrpc.Polic
     private final Callers callers;
     private final PolicyStreams streams;
     private final PolicyStore store;
-    private final PolicyConfig config;
 
-    PolicyStreamGrpcService(Callers callers, PolicyStreams streams, PolicyStore store, PolicyConfig config) {
+    PolicyStreamGrpcService(Callers callers, PolicyStreams streams, PolicyStore store) {
         this.callers = callers;
         this.streams = streams;
         this.store = store;
-        this.config = config;
     }
 
     @Override
@@ -77,9 +73,7 @@ public class PolicyStreamGrpcService extends MutinyPolicyStreamServiceGrpc.Polic
             return new PolicyStreams.Scope(Set.of(network), Optional.of(subscriber));
         }
         if (request.getSubscriberKind() == SubscriberKind.SUBSCRIBER_KIND_RELAY) {
-            boolean relayAccount = caller.kind() == PrincipalKind.SERVICE_ACCOUNT
-                    && config.stream().relayServiceAccounts().orElse(List.of()).contains(caller.subject());
-            if (!relayAccount && !callers.isAdmin(caller)) {
+            if (!callers.isRelay(caller) && !callers.isAdmin(caller)) {
                 throw denied("only relay service accounts (zerogate.policy.stream.relay-service-accounts) and admins may "
                         + "subscribe as a relay");
             }

@@ -3,6 +3,7 @@ package dev.zerogate.policy.identity;
 import dev.zerogate.policy.engine.Device;
 import dev.zerogate.policy.engine.OperatingSystem;
 import dev.zerogate.policy.engine.PostureFlag;
+import dev.zerogate.policy.model.EngineMapping;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.DeviceState;
@@ -117,15 +118,7 @@ public class DeviceDirectory {
                     Optional.empty(), trusted);
         }
         DevicePosture reported = posture.get();
-        OperatingSystem os = switch (reported.getOs()) {
-            case OPERATING_SYSTEM_LINUX -> OperatingSystem.LINUX;
-            case OPERATING_SYSTEM_MACOS -> OperatingSystem.MACOS;
-            case OPERATING_SYSTEM_WINDOWS -> OperatingSystem.WINDOWS;
-            case OPERATING_SYSTEM_IOS -> OperatingSystem.IOS;
-            case OPERATING_SYSTEM_ANDROID -> OperatingSystem.ANDROID;
-            case OPERATING_SYSTEM_FREEBSD -> OperatingSystem.FREEBSD;
-            default -> OperatingSystem.UNSPECIFIED;
-        };
+        OperatingSystem os = EngineMapping.operatingSystem(reported.getOsValue());
         return new Device(deviceId, os, optional(reported.getOsVersion()),
                 !reported.hasDiskEncrypted() ? PostureFlag.UNKNOWN : reported.getDiskEncrypted() ? PostureFlag.ON : PostureFlag.OFF,
                 !reported.hasScreenLockEnabled() ? PostureFlag.UNKNOWN : reported.getScreenLockEnabled() ? PostureFlag.ON : PostureFlag.OFF,

@@ -168,15 +168,22 @@ public final class EngineMapping {
     }
 
     public static OperatingSystem operatingSystem(dev.zerogate.proto.policy.v1.OperatingSystem os, String field) {
-        return switch (os) {
-            case OPERATING_SYSTEM_LINUX -> OperatingSystem.LINUX;
-            case OPERATING_SYSTEM_MACOS -> OperatingSystem.MACOS;
-            case OPERATING_SYSTEM_WINDOWS -> OperatingSystem.WINDOWS;
-            case OPERATING_SYSTEM_IOS -> OperatingSystem.IOS;
-            case OPERATING_SYSTEM_ANDROID -> OperatingSystem.ANDROID;
-            case OPERATING_SYSTEM_FREEBSD -> OperatingSystem.FREEBSD;
-            default -> throw new InvalidPolicyException(field, "must name an operating system");
-        };
+        OperatingSystem named = os == dev.zerogate.proto.policy.v1.OperatingSystem.UNRECOGNIZED ? OperatingSystem.UNSPECIFIED
+                : operatingSystem(os.getNumber());
+        if (named == OperatingSystem.UNSPECIFIED) {
+            throw new InvalidPolicyException(field, "must name an operating system");
+        }
+        return named;
+    }
+
+    /**
+     * The operating system with this wire number: policy's and identity's OperatingSystem enums
+     * share names and numbers with the engine's (UNSPECIFIED 0, LINUX 1, ... FREEBSD 6); an
+     * unknown number is UNSPECIFIED.
+     */
+    public static OperatingSystem operatingSystem(int number) {
+        OperatingSystem[] all = OperatingSystem.values();
+        return number > 0 && number < all.length ? all[number] : OperatingSystem.UNSPECIFIED;
     }
 
     private static TimeWindow timeWindow(dev.zerogate.proto.policy.v1.TimeWindow proto) {
