@@ -36,8 +36,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code ./bench [tokens|login]}: figures for identity-svc, each beside a baseline measured
- * in the same run on the same machine.
+ * {@code ./bench [tokens|policy|login|authorize]}: figures, each beside a baseline measured in
+ * the same run on the same machine ({@code authorize}: see {@link AuthorizeBench}).
  *
  * <ul>
  *   <li>tokens: access-token verifications per second on one thread with a cached JWKS,
@@ -57,7 +57,7 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("tokens", "policy", "login") : List.of(args);
+        List<String> which = args.length == 0 ? List.of("tokens", "policy", "login", "authorize") : List.of(args);
         System.out.printf("zerogate bench on %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         if (which.contains("tokens")) {
             tokens();
@@ -68,6 +68,11 @@ public final class Bench {
         if (which.contains("login")) {
             login();
         }
+        if (which.contains("authorize")) {
+            AuthorizeBench.run();
+        }
+        // The in-process token issuer's HTTP server (authorize) would keep the JVM alive.
+        System.exit(0);
     }
 
     // ---- token verification ------------------------------------------------------------
