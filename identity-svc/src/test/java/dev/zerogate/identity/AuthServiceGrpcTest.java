@@ -11,6 +11,7 @@ import dev.zerogate.proto.identity.v1.StartDeviceAuthorizationRequest;
 import dev.zerogate.proto.identity.v1.StartDeviceAuthorizationResponse;
 import dev.zerogate.proto.identity.v1.TokenSet;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.MutableClock;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;

@@ -17,6 +17,7 @@ import dev.zerogate.servicekit.token.AccessTokenVerifier;
 import dev.zerogate.servicekit.token.PrincipalKind;
 import dev.zerogate.servicekit.token.VerifiedAccessToken;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.MutableClock;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.test.junit.QuarkusTest;

@@ -9,6 +9,7 @@ import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
 import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
 import dev.zerogate.proto.identity.v1.OperatingSystem;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.MutableClock;
 import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;

@@ -3,6 +3,7 @@ package dev.zerogate.identity;
 import dev.zerogate.identity.service.LocalAccountService;
 import dev.zerogate.servicekit.token.AccessTokenVerifier;
 import dev.zerogate.servicekit.token.VerifiedAccessToken;
+import dev.zerogate.testkit.MutableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;

@@ -11,6 +11,7 @@ import dev.zerogate.servicekit.token.TokenRejectedException;
 import dev.zerogate.servicekit.token.TokenRejectedException.Reason;
 import dev.zerogate.servicekit.token.VerifiedAccessToken;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.MutableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;

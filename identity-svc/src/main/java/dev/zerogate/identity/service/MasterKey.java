@@ -23,6 +23,11 @@ public class MasterKey {
         }
     }
 
+    /** The sealer itself, for service-kit code that seals with it (the signing key ring). */
+    public SecretSealer sealer() {
+        return sealer;
+    }
+
     /** Seals {@code secret} under this key, bound to {@code name}. */
     public byte[] seal(String name, byte[] secret) {
         return sealer.seal(name, secret);

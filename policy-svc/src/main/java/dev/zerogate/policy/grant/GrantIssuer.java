@@ -45,7 +45,7 @@ public class GrantIssuer {
 
     @Inject
     GrantIssuer(GrantSigningKeys keys, PolicyConfig config) {
-        this(() -> keys.cachedKeySet().signingKey(), config.grants().issuer(), config.grants().lifetime());
+        this(keys::signingKey, config.grants().issuer(), config.grants().lifetime());
     }
 
     /**

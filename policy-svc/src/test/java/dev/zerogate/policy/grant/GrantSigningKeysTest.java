@@ -1,6 +1,5 @@
 package dev.zerogate.policy.grant;
 
-import dev.zerogate.policy.MutableClock;
 import dev.zerogate.policy.PolicyDatabase;
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
 import dev.zerogate.proto.policy.v1.GetGrantSigningKeysRequest;
@@ -11,6 +10,7 @@ import dev.zerogate.servicekit.grant.GrantRejectedException;
 import dev.zerogate.servicekit.grant.GrantRejectedException.Reason;
 import dev.zerogate.servicekit.grant.VerifiedGrant;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.MutableClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;

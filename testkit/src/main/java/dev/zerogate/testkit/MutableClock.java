@@ -1,4 +1,4 @@
-package dev.zerogate.policy;
+package dev.zerogate.testkit;
 
 import io.quarkus.test.Mock;
 
@@ -11,11 +11,16 @@ import java.time.ZoneOffset;
 /**
  * The tests' clock: the real time, shifted by an offset that a test sets, so that key rotation
  * and expiry can be tested without waiting. Tests that shift it reset it afterwards.
+ *
+ * <p>A {@link Mock} bean: in a service that indexes this jar for its tests
+ * ({@code %test.quarkus.index-dependency.testkit.*}) it replaces the service's {@link Clock}.
+ * Services that do not index it keep their own clock.
  */
 @Mock
 @jakarta.inject.Singleton
 public class MutableClock extends Clock {
 
+    /** Read on every {@link #instant()} from any thread; replaced whole. */
     private volatile Duration offset = Duration.ZERO;
 
     public void shift(Duration by) {
