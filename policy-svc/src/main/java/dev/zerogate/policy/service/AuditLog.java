@@ -76,11 +76,6 @@ public class AuditLog {
         return decisions.offer(event);
     }
 
-    /** Decisions queued and not yet written, for metrics and tests. */
-    public int pendingDecisions() {
-        return decisions.size();
-    }
-
     @Scheduled(every = "${zerogate.policy.audit.flush-interval:100ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> flushDecisions() {
         List<AuditEvent> batch = new ArrayList<>();

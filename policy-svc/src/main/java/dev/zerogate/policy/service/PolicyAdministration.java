@@ -33,7 +33,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
@@ -671,7 +670,7 @@ public class PolicyAdministration {
             validateRule(state, candidate, w);
             return w.nextSequence().chain(seq -> {
                 AccessRule stored = candidate.toBuilder().setUpdatedAt(EngineMapping.timestamp(w.now())).setEtag(Long.toString(seq)).build();
-                Set<String> networks = networksAfter(w.state(), stored);
+                Set<String> networks = w.state().networksOf(stored);
                 return insertRule(w, stored, seq)
                         .chain(() -> w.log(seq, LogKind.RULE_UPSERTED, id, networks, Set.of(), stored))
                         .chain(() -> audited(w, actor, "policy.access_rule.create", "access_rule", id, stored.getName(), null, stored))
@@ -716,7 +715,7 @@ public class PolicyAdministration {
                 AccessRule stored = candidate.toBuilder().setUpdatedAt(EngineMapping.timestamp(w.now())).setEtag(Long.toString(seq)).build();
                 return w.execute("DELETE FROM access_rules WHERE id = $1", UUID.fromString(id))
                         .chain(() -> insertRule(w, stored, seq))
-                        .chain(() -> w.log(seq, LogKind.RULE_UPSERTED, id, networksAfter(state, stored), state.networksOf(before), stored))
+                        .chain(() -> w.log(seq, LogKind.RULE_UPSERTED, id, state.networksOf(stored), state.networksOf(before), stored))
                         .chain(() -> audited(w, actor, "policy.access_rule.update", "access_rule", id, stored.getName(), before, stored))
                         .replaceWith(stored);
             });
@@ -732,10 +731,6 @@ public class PolicyAdministration {
                     .chain(() -> w.log(seq, LogKind.RULE_DELETED, id, Set.of(), w.state().networksOf(before), before))
                     .chain(() -> audited(w, actor, "policy.access_rule.delete", "access_rule", id, before.getName(), before, null)));
         });
-    }
-
-    private static Set<String> networksAfter(PolicyState state, AccessRule rule) {
-        return state.networksOf(rule);
     }
 
     private static Uni<Void> insertRule(Writer w, AccessRule rule, long seq) {
@@ -869,11 +864,5 @@ public class PolicyAdministration {
         }
         return audit.append(w.conn(), audit.event(actor, action, AuditOutcome.AUDIT_OUTCOME_SUCCESS)
                 .setTarget(AuditLog.target(targetType, targetId, targetName)).setDetails(details).build());
-    }
-
-    /** The rule's networks, for stream scoping, as other services see them. */
-    public Optional<Set<String>> ruleNetworks(String ruleId) {
-        var stored = store.current().rules().get(ruleId);
-        return stored == null ? Optional.empty() : Optional.of(store.current().networksOf(stored.proto()));
     }
 }

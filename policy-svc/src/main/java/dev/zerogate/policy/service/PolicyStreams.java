@@ -97,11 +97,6 @@ public class PolicyStreams {
         this.vertx = vertx;
     }
 
-    /** Subscribers connected to this replica now. */
-    public int activeSubscriptions() {
-        return active.size();
-    }
-
     /** A stream for {@code scope}: a snapshot when {@code resumeAfter} is 0, else the changes after it. */
     public Multi<PolicyEvent> watch(Scope scope, long resumeAfter) {
         return Multi.createFrom().<PolicyEvent>emitter(emitter -> new Subscription(scope, emitter).start(resumeAfter))

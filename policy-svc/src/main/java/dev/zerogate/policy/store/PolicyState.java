@@ -13,8 +13,6 @@ import dev.zerogate.proto.policy.v1.Resource;
 import dev.zerogate.proto.policy.v1.Revocation;
 import io.quarkus.logging.Log;
 
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -256,22 +254,9 @@ public final class PolicyState {
         }
     }
 
-    /** Items sorted by their change sequence, as snapshots send them. */
-    public static <T> List<T> byChangeSequence(Collection<T> items, java.util.function.ToLongFunction<T> sequenceOf) {
-        List<T> sorted = new ArrayList<>(items);
-        sorted.sort(java.util.Comparator.comparingLong(sequenceOf));
-        return sorted;
-    }
-
-    /** Whether the state holds nothing yet. */
-    public boolean isEmpty() {
-        return networks.isEmpty() && resources.isEmpty() && groups.isEmpty() && rules.isEmpty();
-    }
-
     @Override
     public String toString() {
         return "PolicyState@" + sequence + " (" + networks.size() + " networks, " + resources.size() + " resources, "
-                + groups.size() + " groups, " + rules.size() + " rules, " + revocations.size() + " revocations, at "
-                + Instant.now() + ")";
+                + groups.size() + " groups, " + rules.size() + " rules, " + revocations.size() + " revocations)";
     }
 }

@@ -82,16 +82,6 @@ public class PolicyStore {
         return state;
     }
 
-    /**
-     * Tells {@code listener} of every batch of entries applied from now on, in log order, with
-     * the state after them. Called while the store is locked: listeners only hand work off.
-     * Returns the way to stop.
-     */
-    public synchronized Runnable listen(BiConsumer<List<LogEntry>, PolicyState> listener) {
-        listeners.add(listener);
-        return () -> listeners.remove(listener);
-    }
-
     /** Registers {@code listener} and returns the state it starts after, atomically. */
     public synchronized PolicyState listenFrom(BiConsumer<List<LogEntry>, PolicyState> listener, List<Runnable> stop) {
         listeners.add(listener);
