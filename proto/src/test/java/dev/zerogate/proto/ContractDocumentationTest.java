@@ -49,7 +49,8 @@ class ContractDocumentationTest {
     @Test
     void everyAreaHasAVersionedContract() throws IOException {
         List<String> packages = contracts().stream().map(FileDescriptorProto::getPackage).sorted().toList();
-        assertEquals(List.of("zerogate.connector.v1", "zerogate.identity.v1", "zerogate.policy.v1", "zerogate.relay.v1"), packages);
+        assertEquals(List.of("zerogate.connector.v1", "zerogate.identity.v1", "zerogate.policy.v1", "zerogate.relay.v1",
+                "zerogate.tunnel.v1"), packages);
     }
 
     @Test
