@@ -1,7 +1,8 @@
 package dev.zerogate.client;
 
+import dev.zerogate.tunnel.KeyThumbprints;
+
 import java.io.IOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
@@ -62,25 +62,9 @@ public final class DeviceKey {
         return new DeviceKey((ECPublicKey) pair.getPublic(), (ECPrivateKey) pair.getPrivate());
     }
 
-    /** RFC 7638 thumbprint: SHA-256 of {"crv","kty","x","y"} in that order, base64url. */
+    /** RFC 7638 thumbprint, as the tokens' and grants' {@code cnf.jkt} name it. */
     public String thumbprint() {
-        String jwk = "{\"crv\":\"P-256\",\"kty\":\"EC\",\"x\":\"" + coordinate(publicKey.getW().getAffineX())
-                + "\",\"y\":\"" + coordinate(publicKey.getW().getAffineY()) + "\"}";
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(jwk.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
-    }
-
-    /** A P-256 coordinate as exactly 32 big-endian bytes, base64url. */
-    private static String coordinate(BigInteger value) {
-        byte[] raw = value.toByteArray();
-        byte[] fixed = new byte[32];
-        int copy = Math.min(raw.length, 32);
-        System.arraycopy(raw, raw.length - copy, fixed, 32 - copy, copy);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(fixed);
+        return KeyThumbprints.of(publicKey);
     }
 
     public PrivateKey privateKey() {

@@ -51,6 +51,11 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
                     // identity-svc is started first; its issuer URL is also where its JWKS is.
                     "ZEROGATE_POLICY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase),
                     "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy").resolve("master.key").toString());
+            case "relay-svc" -> Map.of(
+                    "ZEROGATE_RELAY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase),
+                    "ZEROGATE_RELAY_POLICY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(1).port(portBase),
+                    "ZEROGATE_RELAY_PORT", Integer.toString(portBase + 5),
+                    "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay").toString());
             case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
             default -> Map.of();
         };

@@ -1,7 +1,10 @@
 package dev.zerogate.relay.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** relay-svc's own settings. */
@@ -9,8 +12,70 @@ import java.util.Optional;
 public interface RelayConfig {
 
     /**
-     * This relay's name in logs, health and (later) in what it reports to policy-svc; several
-     * relays behind one address tell themselves apart by it. Default: the host name.
+     * This relay's name in logs, health and in what it reports to policy-svc; several relays
+     * behind one address tell themselves apart by it. Default: the host name.
      */
     Optional<String> id();
+
+    /**
+     * The public port: clients and connectors dial it for everything. Data-plane connections
+     * (they start with the preamble magic) are handled here; anything else (gRPC, HTTP) is
+     * passed to this relay's own HTTP/gRPC server, so one port (443, say) can serve.
+     */
+    @WithDefault("7405")
+    int port();
+
+    /** Address the public port binds to. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** Directory of the relay's key for sealed preambles (generated at first start, 0600). */
+    Path stateDir();
+
+    /** identity-svc's base URL, for its JWKS (connectors' access tokens). */
+    String identityUrl();
+
+    /** policy-svc's gRPC address as a URL, for its grant signing keys. */
+    String policyUrl();
+
+    /** The {@code iss} of grants (policy-svc's {@code zerogate.policy.grants.issuer}). */
+    @WithDefault("zerogate-policy")
+    String grantIssuer();
+
+    /** The {@code aud} of access tokens (identity-svc's). */
+    @WithDefault("zerogate")
+    String tokenAudience();
+
+    /** Limits and timeouts. */
+    Limits limits();
+
+    interface Limits {
+        /** The whole preamble must arrive within this time of the TCP accept (slowloris). */
+        @WithDefault("10s")
+        Duration handshakeTimeout();
+
+        /** A spliced session with no bytes either way for this long is closed. */
+        @WithDefault("5m")
+        Duration sessionIdleTimeout();
+
+        /** How long a client waits for its connector to join. */
+        @WithDefault("5s")
+        Duration joinTimeout();
+
+        /** Concurrent sessions one user (grant subject) may hold on this relay. */
+        @WithDefault("64")
+        int maxSessionsPerSubject();
+
+        /** Concurrent sessions of the whole relay. */
+        @WithDefault("20000")
+        int maxSessions();
+
+        /** Connectors registered at once. */
+        @WithDefault("1000")
+        int maxConnectors();
+
+        /** Seconds between connector heartbeats. */
+        @WithDefault("10s")
+        Duration heartbeatInterval();
+    }
 }

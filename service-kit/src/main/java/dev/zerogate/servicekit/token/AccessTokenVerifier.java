@@ -217,7 +217,8 @@ public final class AccessTokenVerifier {
                 () -> new TokenRejectedException(Reason.MISSING_CLAIM, "sid is missing")),
                 jwt.getGroups() == null ? Set.of() : Set.copyOf(jwt.getGroups()),
                 stringClaim(jwt, "zg_dev"), stringList(jwt.getClaim("amr")),
-                Instant.ofEpochSecond(authSeconds), Instant.ofEpochSecond(jwt.getExpirationTime()), jkt);
+                Instant.ofEpochSecond(authSeconds), Instant.ofEpochSecond(jwt.getExpirationTime()), jkt,
+                stringClaim(jwt, "zg_net"));
     }
 
     private static Optional<String> stringClaim(JsonWebToken jwt, String name) {

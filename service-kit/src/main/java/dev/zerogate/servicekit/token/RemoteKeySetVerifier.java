@@ -63,6 +63,22 @@ public final class RemoteKeySetVerifier {
     }
 
     private CompletionStage<VerifiedAccessToken> verifyWith(String token, Check check) {
+        return withKeySet(check::against, e -> e instanceof TokenRejectedException rejected
+                && rejected.reason() == Reason.UNKNOWN_KEY && AccessTokenVerifier.keyIdOf(token).isPresent());
+    }
+
+    /** A check against a key set that may fail; {@link #withKeySet} runs it against the cached set. */
+    public interface KeySetCheck<T> {
+        T against(String jwksJson) throws Exception;
+    }
+
+    /**
+     * Runs {@code check} against the cached key set (fetching it first when there is none or it
+     * is stale). When the check fails in a way {@code unknownKey} recognises, fetches again — at
+     * most once per {@link #UNKNOWN_KEY_REFETCH_GAP} — and checks once more. Other services'
+     * key sets (policy-svc's grant keys) reuse this cache with their own check.
+     */
+    public <T> CompletionStage<T> withKeySet(KeySetCheck<T> check, java.util.function.Predicate<Exception> unknownKey) {
         Cached current = cached;
         Instant now = clock.instant();
         if (current == null || !current.staleAt().isAfter(now)) {
@@ -70,10 +86,8 @@ public final class RemoteKeySetVerifier {
         }
         try {
             return CompletableFuture.completedFuture(check.against(current.jwksJson()));
-        } catch (TokenRejectedException e) {
-            boolean mayRefetch = e.reason() == Reason.UNKNOWN_KEY
-                    && !current.fetchedAt().plus(UNKNOWN_KEY_REFETCH_GAP).isAfter(now)
-                    && AccessTokenVerifier.keyIdOf(token).isPresent();
+        } catch (Exception e) {
+            boolean mayRefetch = unknownKey.test(e) && !current.fetchedAt().plus(UNKNOWN_KEY_REFETCH_GAP).isAfter(now);
             if (!mayRefetch) {
                 return CompletableFuture.failedFuture(e);
             }
@@ -81,10 +95,10 @@ public final class RemoteKeySetVerifier {
         }
     }
 
-    private static VerifiedAccessToken checked(Cached keys, Check check) {
+    private static <T> T checked(Cached keys, KeySetCheck<T> check) {
         try {
             return check.against(keys.jwksJson());
-        } catch (TokenRejectedException e) {
+        } catch (Exception e) {
             throw new java.util.concurrent.CompletionException(e);
         }
     }

@@ -18,8 +18,10 @@ import java.util.Set;
  * @param authenticatedAt     {@code auth_time}
  * @param expiresAt           {@code exp}
  * @param deviceKeyThumbprint {@code cnf.jkt}, if the token is bound to a device key
+ * @param networkId           {@code zg_net}: a connector's remote network
  */
 public record VerifiedAccessToken(String tokenId, PrincipalKind kind, String subject, String sessionId, Set<String> groups,
                                   Optional<String> deviceId, List<String> authenticationMethods,
-                                  Instant authenticatedAt, Instant expiresAt, Optional<String> deviceKeyThumbprint) {
+                                  Instant authenticatedAt, Instant expiresAt, Optional<String> deviceKeyThumbprint,
+                                  Optional<String> networkId) {
 }

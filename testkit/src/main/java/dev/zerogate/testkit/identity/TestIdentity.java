@@ -89,7 +89,8 @@ public final class TestIdentity {
 
         @Override
         public Map<String, String> start() {
-            return Map.of("zerogate.policy.identity.url", instance().url());
+            return Map.of("zerogate.policy.identity.url", instance().url(),
+                    "zerogate.relay.identity-url", instance().url());
         }
 
         @Override
@@ -100,41 +101,47 @@ public final class TestIdentity {
 
     /** What goes into a token; build with the static factories and the with-methods. */
     public record Claims(String kind, String subject, String sessionId, List<String> groups, List<String> amr, Instant authTime,
-                         Optional<String> deviceId, Optional<String> keyThumbprint, Duration lifetime) {
+                         Optional<String> deviceId, Optional<String> keyThumbprint, Duration lifetime,
+                         Optional<String> networkId) {
 
         public static Claims user(String userId, String... groups) {
             return new Claims("user", userId, UUID.randomUUID().toString(), List.of(groups), List.of("pwd"),
-                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15));
+                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15), Optional.empty());
         }
 
         public static Claims serviceAccount(String serviceAccountId) {
             return new Claims("service_account", serviceAccountId, UUID.randomUUID().toString(), List.of(), List.of(),
-                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15));
+                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15), Optional.empty());
         }
 
         public static Claims connector(String connectorId) {
             return new Claims("connector", connectorId, UUID.randomUUID().toString(), List.of(), List.of(),
-                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15));
+                    Instant.now().minusSeconds(60), Optional.empty(), Optional.empty(), Duration.ofMinutes(15), Optional.empty());
         }
 
         public Claims withAmr(String... methods) {
-            return new Claims(kind, subject, sessionId, groups, List.of(methods), authTime, deviceId, keyThumbprint, lifetime);
+            return new Claims(kind, subject, sessionId, groups, List.of(methods), authTime, deviceId, keyThumbprint, lifetime, networkId);
         }
 
         public Claims withAuthTime(Instant value) {
-            return new Claims(kind, subject, sessionId, groups, amr, value, deviceId, keyThumbprint, lifetime);
+            return new Claims(kind, subject, sessionId, groups, amr, value, deviceId, keyThumbprint, lifetime, networkId);
         }
 
         public Claims withDevice(String deviceId, String keyThumbprint) {
-            return new Claims(kind, subject, sessionId, groups, amr, authTime, Optional.of(deviceId), Optional.of(keyThumbprint), lifetime);
+            return new Claims(kind, subject, sessionId, groups, amr, authTime, Optional.of(deviceId), Optional.of(keyThumbprint), lifetime, networkId);
         }
 
         public Claims withSession(String value) {
-            return new Claims(kind, subject, value, groups, amr, authTime, deviceId, keyThumbprint, lifetime);
+            return new Claims(kind, subject, value, groups, amr, authTime, deviceId, keyThumbprint, lifetime, networkId);
+        }
+
+        /** A connector's remote network ({@code zg_net}). */
+        public Claims withNetwork(String value) {
+            return new Claims(kind, subject, sessionId, groups, amr, authTime, deviceId, keyThumbprint, lifetime, Optional.of(value));
         }
 
         public Claims withLifetime(Duration value) {
-            return new Claims(kind, subject, sessionId, groups, amr, authTime, deviceId, keyThumbprint, value);
+            return new Claims(kind, subject, sessionId, groups, amr, authTime, deviceId, keyThumbprint, value, networkId);
         }
     }
 
@@ -159,6 +166,7 @@ public final class TestIdentity {
         }
         claims.deviceId().ifPresent(device -> jwt.setClaim("zg_dev", device));
         claims.keyThumbprint().ifPresent(jkt -> jwt.setClaim("cnf", Map.of("jkt", jkt)));
+        claims.networkId().ifPresent(network -> jwt.setClaim("zg_net", network));
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(jwt.toJson());
         jws.setKey(key.getPrivateKey());

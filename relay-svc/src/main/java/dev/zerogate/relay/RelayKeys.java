@@ -1,0 +1,56 @@
+package dev.zerogate.relay;
+
+import dev.zerogate.relay.config.RelayConfig;
+import dev.zerogate.tunnel.RelayKey;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Base64;
+
+/**
+ * The relay's X25519 key for sealed preambles: generated at first start into the state
+ * directory (0700, the key file 0600) and kept across restarts, so clients that pinned it stay
+ * valid. Only the key id and the public half are ever logged.
+ */
+@ApplicationScoped
+public class RelayKeys {
+
+    static final String FILE = "relay-preamble.key";
+
+    private final RelayKey key;
+
+    RelayKeys(RelayConfig config) {
+        this.key = loadOrCreate(config.stateDir());
+        Log.infof("relay preamble key %s (public %s)", key.keyIdText(), key.publicText());
+    }
+
+    public RelayKey key() {
+        return key;
+    }
+
+    private static RelayKey loadOrCreate(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+            Path file = dir.resolve(FILE);
+            if (Files.exists(file)) {
+                return RelayKey.fromPrivate(Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip()));
+            }
+            RelayKey key = RelayKey.generate();
+            Path temporary = Files.createTempFile(dir, FILE, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, Base64.getEncoder().encodeToString(key.privateBytes()) + "\n", StandardCharsets.US_ASCII);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
+            return key;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the relay key in " + dir, e);
+        }
+    }
+}

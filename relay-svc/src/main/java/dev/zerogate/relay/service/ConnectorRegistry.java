@@ -1,0 +1,120 @@
+package dev.zerogate.relay.service;
+
+import dev.zerogate.proto.relay.v1.RelayMessage;
+import io.grpc.stub.StreamObserver;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+
+/** The connectors registered with this relay right now, by id and by network. */
+@ApplicationScoped
+public class ConnectorRegistry {
+
+    /** One connector's control stream. Sending is serialised: gRPC observers are not thread-safe. */
+    public static final class Registration {
+        public final String connectorId;
+        public final String networkId;
+        public final String version;
+        public final Map<String, String> labels;
+        private final StreamObserver<RelayMessage> out;
+        public volatile float load;
+        public volatile int activeFlows;
+        public volatile Instant lastHeartbeat;
+        private boolean ended;
+
+        public Registration(String connectorId, String networkId, String version, Map<String, String> labels,
+                            StreamObserver<RelayMessage> out, Instant now) {
+            this.connectorId = connectorId;
+            this.networkId = networkId;
+            this.version = version;
+            this.labels = Map.copyOf(labels);
+            this.out = out;
+            this.lastHeartbeat = now;
+        }
+
+        /** Sends a message unless the stream ended; false if it had. */
+        public synchronized boolean send(RelayMessage message) {
+            if (ended) {
+                return false;
+            }
+            try {
+                out.onNext(message);
+                return true;
+            } catch (RuntimeException e) {
+                ended = true;
+                return false;
+            }
+        }
+
+        /** Ends the stream with a status (once). */
+        public synchronized void end(Throwable status) {
+            if (!ended) {
+                ended = true;
+                try {
+                    if (status == null) {
+                        out.onCompleted();
+                    } else {
+                        out.onError(status);
+                    }
+                } catch (RuntimeException ignored) {
+                    // the call is already gone
+                }
+            }
+        }
+
+        public synchronized boolean isEnded() {
+            return ended;
+        }
+    }
+
+    private final Map<String, Registration> byId = new ConcurrentHashMap<>();
+
+    /** Registers {@code registration}; returns the one it replaces (same connector id), if any. */
+    public Optional<Registration> register(Registration registration) {
+        return Optional.ofNullable(byId.put(registration.connectorId, registration));
+    }
+
+    /** Forgets {@code registration} unless a newer one replaced it already. */
+    public void unregister(Registration registration) {
+        byId.remove(registration.connectorId, registration);
+    }
+
+    public int count() {
+        return byId.size();
+    }
+
+    public Optional<Registration> byId(String connectorId) {
+        return Optional.ofNullable(byId.get(connectorId));
+    }
+
+    public List<Registration> all() {
+        return List.copyOf(byId.values());
+    }
+
+    /**
+     * The connector of {@code networkId} a new session goes to: the preferred one when it is
+     * registered here, else the least loaded (random among equals, so sessions spread).
+     */
+    public Optional<Registration> pick(String networkId, String preferredConnectorId) {
+        Registration preferred = preferredConnectorId.isEmpty() ? null : byId.get(preferredConnectorId);
+        if (preferred != null && preferred.networkId.equals(networkId) && !preferred.isEnded()) {
+            return Optional.of(preferred);
+        }
+        List<Registration> candidates = byId.values().stream()
+                .filter(r -> r.networkId.equals(networkId) && !r.isEnded()).toList();
+        if (candidates.isEmpty()) {
+            return Optional.empty();
+        }
+        Comparator<Registration> byLoad = Comparator.<Registration>comparingDouble(r -> r.load)
+                .thenComparingInt(r -> r.activeFlows);
+        Registration best = candidates.stream().min(byLoad).orElseThrow();
+        List<Registration> equals = candidates.stream().filter(r -> byLoad.compare(r, best) == 0).toList();
+        return Optional.of(equals.get(ThreadLocalRandom.current().nextInt(equals.size())));
+    }
+}
