@@ -73,6 +73,12 @@ class NetLabTest {
         assertTrue(fromCafe.succeeded(), fromCafe::toString);
         assertEquals(lab.address(Place.CAFE_ROUTER), fromCafe.stdout().trim(), "cafe's peer address behind NAT");
 
+        String extra = lab.addInternetAddress();
+        Result toExtra = connect(lab, Place.HOME, extra, port);
+        assertEquals("203.0.113.11", extra);
+        assertTrue(toExtra.succeeded(), toExtra::toString);
+        assertEquals(lab.address(Place.HOME_ROUTER), toExtra.stdout().trim());
+
         // A JVM runs in a namespace as the services will: the test classes' own peer program.
         Path testClasses = Path.of(NetLabPeer.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         Result java = lab.run(Place.CAFE, Duration.ofSeconds(30), currentJava(), "-cp", testClasses.toString(),

@@ -100,7 +100,9 @@ public final class NetLab implements AutoCloseable {
         }
     }
 
-    static final String PREFIX = "zglab-";
+    private static final String PREFIX = "zglab-";
+    /** Starts the message of a ruleset that did not load, for create()'s fallback to iptables. */
+    private static final String NFT_FAILURE = "nftables ruleset not loaded: ";
     /** A lab namespace: prefix, run id, place (or the probe of {@link #availability()}). */
     private static final Pattern NAMESPACE =
             Pattern.compile("zglab-([0-9a-f]{4})-(internet|home-router|home|cafe-router|cafe|probe)");
@@ -151,9 +153,27 @@ public final class NetLab implements AutoCloseable {
         return known;
     }
 
-    /** Builds the lab with nftables on the routers if {@code nft} is installed, else iptables. */
+    /**
+     * Builds the lab with nftables on the routers; with iptables if {@code nft} is not installed
+     * or its ruleset does not load (a kernel without nf_tables, where iptables-legacy may work).
+     */
     public static NetLab create() {
-        return create(Tools.find("nft").isPresent() ? Firewall.NFTABLES : Firewall.IPTABLES);
+        if (Tools.find("nft").isEmpty()) {
+            return create(Firewall.IPTABLES);
+        }
+        try {
+            return create(Firewall.NFTABLES);
+        } catch (IllegalStateException nftFailed) {
+            if (Tools.find("iptables").isEmpty() || !nftFailed.getMessage().contains(NFT_FAILURE)) {
+                throw nftFailed;
+            }
+            try {
+                return create(Firewall.IPTABLES);
+            } catch (RuntimeException iptablesFailed) {
+                iptablesFailed.addSuppressed(nftFailed);
+                throw iptablesFailed;
+            }
+        }
     }
 
     /**
@@ -457,6 +477,8 @@ public final class NetLab implements AutoCloseable {
             file = Files.createTempFile("zglab-" + id, ".nft");
             Files.writeString(file, ruleset);
             check(inNamespace(router, List.of(Tools.require("nft"), "-f", file.toString())));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(NFT_FAILURE + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
