@@ -139,6 +139,17 @@ class PublicPortTest {
     }
 
     @Test
+    void clientsLearnThePreambleKeyFromTheRelayInfo() throws Exception {
+        HttpURLConnection http = (HttpURLConnection) URI.create("http://127.0.0.1:" + PUBLIC_PORT + "/api/v1/relay").toURL().openConnection();
+        assertEquals(200, http.getResponseCode());
+        try (InputStream body = http.getInputStream()) {
+            String json = new String(body.readAllBytes());
+            assertTrue(json.contains("\"preamble_key\":\"" + keys.key().publicText() + "\""), json);
+            assertTrue(json.contains("\"preamble_key_id\":\"" + keys.key().keyIdText() + "\""), json);
+        }
+    }
+
+    @Test
     void aConnectorRegistersWithItsTokenAndLearnsThePreambleKey() throws Exception {
         RelayMessage welcome = registerConnector(connectorToken(), networkId);
         assertTrue(welcome.hasWelcome(), welcome.toString());
