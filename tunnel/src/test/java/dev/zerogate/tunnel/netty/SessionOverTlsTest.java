@@ -1,0 +1,258 @@
+package dev.zerogate.tunnel.netty;
+
+import dev.zerogate.proto.tunnel.v1.OpenStream;
+import dev.zerogate.proto.tunnel.v1.StreamOpened;
+import dev.zerogate.proto.tunnel.v1.StreamRefused;
+import dev.zerogate.tunnel.ResetCode;
+import dev.zerogate.tunnel.Session;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Netty adapters over real loopback TCP and real TLS 1.3 with zerogate-shaped
+ * certificates: a client session, a connector session that dials a real echo server for each
+ * stream, and bytes through both.
+ */
+class SessionOverTlsTest {
+
+    private final NioEventLoopGroup group = new NioEventLoopGroup(2);
+    private final TestCa ca;
+    private final TestCa.Issued connectorCert;
+    private final TestCa.Issued deviceCert;
+    private ServerSocket echo;
+    private Channel server;
+
+    SessionOverTlsTest() throws Exception {
+        ca = new TestCa();
+        connectorCert = ca.issue("connector", "c-1");
+        deviceCert = ca.issue("device", "d-1");
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (server != null) {
+            server.close().sync();
+        }
+        if (echo != null) {
+            echo.close();
+        }
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    /** An echo server on plain blocking sockets: the private resource. */
+    private int startEcho() throws Exception {
+        echo = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!echo.isClosed()) {
+                try {
+                    Socket socket = echo.accept();
+                    new Thread(() -> {
+                        try (socket; InputStream in = socket.getInputStream(); OutputStream out = socket.getOutputStream()) {
+                            in.transferTo(out);
+                            socket.shutdownOutput();
+                        } catch (Exception ignored) {
+                            // the test ended the flow
+                        }
+                    }).start();
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return echo.getLocalPort();
+    }
+
+    /** The connector: TLS server, each stream dialled to the echo server. */
+    private int startConnector(int echoPort) throws Exception {
+        SslContext tls = TunnelTls.connectorSide(connectorCert.key().getPrivate(), List.of(connectorCert.certificate()),
+                PeerCertificates.trustManager(List.of(ca.certificate), peer -> peer.kind().equals("device")));
+        SessionHandler.Owner owner = new SessionHandler.Owner() {
+            @Override
+            public void onOpenRequested(SessionHandler session, int streamId, OpenStream request) {
+                if (!request.getDestination().equals("echo.lan")) {
+                    session.refuse(streamId, 5, request.getDestination() + " is not a resource");
+                    return;
+                }
+                new Bootstrap().group(session.eventLoop()).channel(NioSocketChannel.class)
+                        .option(ChannelOption.AUTO_READ, false).option(ChannelOption.ALLOW_HALF_CLOSURE, true)
+                        .handler(new ChannelInitializer<SocketChannel>() {
+                            @Override
+                            protected void initChannel(SocketChannel channel) {
+                            }
+                        })
+                        .connect("127.0.0.1", echoPort).addListener((ChannelFutureListener) dialled -> {
+                            ChannelStreamEnd end = new ChannelStreamEnd(session, dialled.channel());
+                            session.accept(streamId, StreamOpened.newBuilder().setResolvedAddress("127.0.0.1").build(), end);
+                            end.attach(streamId, reason -> { });
+                        });
+            }
+        };
+        server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        channel.pipeline().addLast(tls.newHandler(channel.alloc()), new SessionHandler(Session.Role.CONNECTOR, owner));
+                    }
+                }).bind("127.0.0.1", 0).sync().channel();
+        return ((InetSocketAddress) server.localAddress()).getPort();
+    }
+
+    private SessionHandler connectClient(int port, TestCa.Issued device, String expectedConnector) throws Exception {
+        SslContext tls = TunnelTls.clientSide(device.key().getPrivate(), List.of(device.certificate()),
+                PeerCertificates.trustManager(List.of(ca.certificate),
+                        peer -> peer.kind().equals("connector") && peer.id().equals(expectedConnector)));
+        SessionHandler session = new SessionHandler(Session.Role.CLIENT, new SessionHandler.Owner() { });
+        CompletableFuture<SessionHandler> ready = new CompletableFuture<>();
+        new Bootstrap().group(group).channel(NioSocketChannel.class)
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel channel) {
+                        SslHandler handler = tls.newHandler(channel.alloc());
+                        channel.pipeline().addLast(handler, session);
+                        handler.handshakeFuture().addListener(f -> {
+                            if (f.isSuccess()) {
+                                ready.complete(session);
+                            } else {
+                                ready.completeExceptionally(f.cause());
+                            }
+                        });
+                    }
+                }).connect("127.0.0.1", port);
+        return ready.get(10, TimeUnit.SECONDS);
+    }
+
+    /** A client-side stream end that keeps what arrives. */
+    private static final class Collector implements StreamEnd {
+        final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        final CompletableFuture<String> done = new CompletableFuture<>();
+        final CompletableFuture<StreamRefused> refusal = new CompletableFuture<>();
+
+        @Override
+        public void write(ByteBuf data, Runnable written) {
+            byte[] copy = new byte[data.readableBytes()];
+            data.readBytes(copy);
+            data.release();
+            synchronized (bytes) {
+                bytes.writeBytes(copy);
+            }
+            written.run();
+        }
+
+        @Override
+        public void shutdownOutput() {
+            done.complete("fin");
+        }
+
+        @Override
+        public void close(ResetCode code, String message) {
+            done.complete(code + ": " + message);
+        }
+
+        @Override
+        public void pauseReading() {
+        }
+
+        @Override
+        public void resumeReading() {
+        }
+
+        @Override
+        public void refused(StreamRefused refused) {
+            refusal.complete(refused);
+        }
+    }
+
+    private static OpenStream open(String destination) {
+        return OpenStream.newBuilder().setGrant("g").setDestination(destination).setPort(7).setProtocol("tcp").build();
+    }
+
+    @Test
+    void bytesEchoThroughTheEncryptedSessionByteForByte() throws Exception {
+        int port = startConnector(startEcho());
+        SessionHandler client = connectClient(port, deviceCert, "c-1");
+        byte[] payload = new byte[4 << 20];
+        new Random(5).nextBytes(payload);
+        Collector first = new Collector();
+        Collector second = new Collector();
+        client.eventLoop().submit(() -> {
+            int a = client.open(open("echo.lan"), first);
+            int b = client.open(open("echo.lan"), second);
+            client.fromLocal(a, Unpooled.wrappedBuffer(payload));
+            client.localFinished(a);
+            client.fromLocal(b, Unpooled.wrappedBuffer("second stream".getBytes()));
+            client.localFinished(b);
+        }).sync();
+
+        assertEquals("fin", first.done.get(20, TimeUnit.SECONDS));
+        assertEquals("fin", second.done.get(20, TimeUnit.SECONDS));
+        assertArrayEquals(payload, first.bytes.toByteArray());
+        assertArrayEquals("second stream".getBytes(), second.bytes.toByteArray());
+    }
+
+    @Test
+    void aDestinationThatIsNotAResourceIsRefusedWithItsReason() throws Exception {
+        int port = startConnector(startEcho());
+        SessionHandler client = connectClient(port, deviceCert, "c-1");
+        Collector end = new Collector();
+        client.eventLoop().submit(() -> client.open(open("10.1.2.3"), end)).sync();
+        assertEquals("10.1.2.3 is not a resource", end.refusal.get(10, TimeUnit.SECONDS).getMessage());
+    }
+
+    @Test
+    void theClientRefusesAConnectorOtherThanTheOneTheRelayNamed() throws Exception {
+        int port = startConnector(startEcho());
+        Exception failure = assertThrows(Exception.class, () -> connectClient(port, deviceCert, "c-2"));
+        assertTrue(String.valueOf(failure.getCause()).contains("not the expected peer")
+                || String.valueOf(failure).contains("certificate"), failure.toString());
+    }
+
+    @Test
+    void theConnectorRefusesACertificateThatIsNotADevices() throws Exception {
+        int port = startConnector(startEcho());
+        TestCa.Issued impostor = ca.issue("connector", "c-9");
+        String outcome;
+        try {
+            SessionHandler session = connectClient(port, impostor, "c-1");
+            // TLS 1.3: the server's verdict on the client certificate arrives after the client's handshake.
+            Collector end = new Collector();
+            session.eventLoop().submit(() -> session.open(open("echo.lan"), end)).sync();
+            outcome = end.done.get(10, TimeUnit.SECONDS);
+            assertEquals(0, end.bytes.size());
+        } catch (java.util.concurrent.ExecutionException handshakeFailed) {
+            outcome = "handshake failed: " + handshakeFailed.getCause();
+        }
+        assertTrue(!outcome.equals("fin"), "the session must not carry a stream: " + outcome);
+    }
+}
