@@ -143,6 +143,8 @@ class ConnectorCredentialsTest {
         assertEquals(key.getPublic(), leaf.getPublicKey());
         assertTrue(leaf.getSubjectAlternativeNames().stream().anyMatch(san -> san.get(1).equals(
                 "spiffe://" + URI.create(issuer).getHost() + "/connector/" + connectorId)), leaf.toString());
+        assertEquals(List.of("1.3.6.1.5.5.7.3.2", "1.3.6.1.5.5.7.3.1"), leaf.getExtendedKeyUsage(),
+                "a connector is the TLS server of its end-to-end sessions");
         VerifiedAccessToken token = verify(booted.getTokens().getAccessToken());
         assertEquals(PrincipalKind.CONNECTOR, token.kind());
         assertEquals(connectorId, token.subject());

@@ -163,7 +163,11 @@ public class CertificateAuthority {
                     new X500Name("CN=" + kind + " " + deviceId), deviceKey)
                     .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
                     .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-                    .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
+                    // A connector is the TLS server of its end-to-end sessions (and a TLS client of the
+                    // control plane); a device only ever a client.
+                    .addExtension(Extension.extendedKeyUsage, false, kind.equals("connector")
+                            ? new ExtendedKeyUsage(new KeyPurposeId[]{KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth})
+                            : new ExtendedKeyUsage(KeyPurposeId.id_kp_clientAuth))
                     .addExtension(Extension.subjectAlternativeName, true, new GeneralNames(new GeneralName(
                             GeneralName.uniformResourceIdentifier, "spiffe://" + trustDomain() + "/" + kind + "/" + deviceId)))
                     .addExtension(Extension.authorityKeyIdentifier, false, extensions.createAuthorityKeyIdentifier(ca.certificate()))
