@@ -24,9 +24,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -80,12 +81,24 @@ public class ConnectorCredentials {
         created.start();
         Log.infof("connector: control plane identity %s, policy %s, relays %s", controlPlane.identity(), controlPlane.policy(),
                 controlPlane.relays());
-        thread = Executors.newSingleThreadScheduledExecutor(task -> {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread worker = new Thread(task, "zerogate-credentials");
             worker.setDaemon(true);
             return worker;
         });
-        thread.execute(this::step);
+        // At shutdown a step under way finishes; steps not yet due are dropped.
+        executor.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+        thread = executor;
+        // The first step (the bootstrap, or a refresh that came due while the connector was down)
+        // runs before the start completes, so a connector whose identity-svc answers is ready at
+        // once; if it does not answer, the thread keeps trying and the start goes on.
+        try {
+            thread.submit(this::step).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the first credential step failed", e.getCause());
+        }
     }
 
     private Optional<BootstrapPair> bootstrapPair() {

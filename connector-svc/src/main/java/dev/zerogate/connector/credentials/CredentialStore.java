@@ -138,8 +138,11 @@ public class CredentialStore {
      * are still the stored ones.
      */
     public void save(Credentials credentials) throws IOException {
-        Files.createDirectories(dir);
-        Files.setPosixFilePermissions(dir, OWNER_ONLY_DIRECTORY);
+        if (!Files.isDirectory(dir)) {
+            // Normally StateDirectory made it at start; its permissions are StateDirectory's to check.
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, OWNER_ONLY_DIRECTORY);
+        }
         CertificateGeneration certificate = credentials.certificate();
         long generation = certificate.number();
         if (generation != committedGeneration) {

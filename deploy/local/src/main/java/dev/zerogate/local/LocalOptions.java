@@ -51,7 +51,10 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
                     // identity-svc is started first; its issuer URL is also where its JWKS is.
                     "ZEROGATE_POLICY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase),
                     "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy").resolve("master.key").toString());
-            case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
+            // The local run has no admin yet to provision its connector: it runs without a
+            // control plane (no credentials) until the run provisions one.
+            case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString(),
+                    "ZEROGATE_CONNECTOR_CONTROL_PLANE_ENABLED", "false");
             default -> Map.of();
         };
     }
