@@ -1,6 +1,6 @@
 package dev.zerogate.connector;
 
-import dev.zerogate.connector.config.ConnectorConfig;
+import dev.zerogate.connector.config.ConnectorLabels;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -20,17 +20,17 @@ public class ConnectorStatus {
 
     private final Instant startedAt = Instant.now();
     private final String version;
-    private final ConnectorConfig config;
+    private final ConnectorLabels labels;
     private final StateDirectory stateDirectory;
 
     ConnectorStatus(@ConfigProperty(name = "quarkus.application.version") String version,
-                    ConnectorConfig config, StateDirectory stateDirectory) {
+                    ConnectorLabels labels, StateDirectory stateDirectory) {
         this.version = version;
-        this.config = config;
+        this.labels = labels;
         this.stateDirectory = stateDirectory;
     }
 
     public Snapshot snapshot() {
-        return new Snapshot(version, startedAt, Map.copyOf(config.labels()), stateDirectory.path(), stateDirectory.problem());
+        return new Snapshot(version, startedAt, labels.map(), stateDirectory.path(), stateDirectory.problem());
     }
 }

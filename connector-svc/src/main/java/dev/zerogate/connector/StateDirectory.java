@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The connector's state directory, where its rotated credentials will live: created
- * owner-only (0700) at start.
+ * The connector's state directory, where its rotated credentials live
+ * ({@link dev.zerogate.connector.credentials.CredentialStore}): created owner-only (0700) at start.
  */
 @ApplicationScoped
 public class StateDirectory {

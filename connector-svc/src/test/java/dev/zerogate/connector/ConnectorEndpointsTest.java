@@ -4,6 +4,7 @@ import dev.zerogate.proto.connector.v1.ConnectorStatusServiceGrpc;
 import dev.zerogate.proto.connector.v1.GetStatusRequest;
 import dev.zerogate.proto.connector.v1.GetStatusResponse;
 import dev.zerogate.testkit.ServiceEndpointsContract;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -18,7 +19,9 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** With credentials from the identity stand-in (the same application as ConnectorCredentialsTest). */
 @QuarkusTest
+@WithTestResource(IdentityStandIn.Resource.class)
 class ConnectorEndpointsTest extends ServiceEndpointsContract {
 
     @Inject

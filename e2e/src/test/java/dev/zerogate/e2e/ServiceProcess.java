@@ -36,7 +36,10 @@ final class ServiceProcess implements AutoCloseable {
         this.log = log;
     }
 
-    /** Starts {@code module}'s packaged application on {@code port} and waits until it is ready. */
+    /**
+     * Starts {@code module}'s packaged application on {@code port} and waits until it is ready;
+     * {@code database} is null for a service without one (connector-svc).
+     */
     static ServiceProcess start(String module, String instance, int port, DatabaseLogin database, Map<String, String> env, Path logDir)
             throws IOException, InterruptedException {
         Path app = LocalStackHarness.projectDir().resolve(module + "/target/quarkus-app/quarkus-run.jar");
@@ -47,10 +50,12 @@ final class ServiceProcess implements AutoCloseable {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("QUARKUS_HTTP_HOST", "127.0.0.1");
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
-        builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
-        builder.environment().put("QUARKUS_DATASOURCE_USERNAME", database.username());
-        builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", database.password());
+        if (database != null) {
+            builder.environment().put("QUARKUS_DATASOURCE_REACTIVE_URL", database.reactiveUrl());
+            builder.environment().put("QUARKUS_DATASOURCE_JDBC_URL", database.jdbcUrl());
+            builder.environment().put("QUARKUS_DATASOURCE_USERNAME", database.username());
+            builder.environment().put("QUARKUS_DATASOURCE_PASSWORD", database.password());
+        }
         builder.environment().putAll(env);
         ServiceProcess service = new ServiceProcess(instance, port, builder.start(), log);
         try {

@@ -15,6 +15,9 @@ public interface ConnectorConfig {
      */
     Path stateDir();
 
-    /** Labels shown to admins beside this connector (key to value), e.g. {@code site=attic}. */
+    /**
+     * Labels shown to admins beside this connector (key to value), e.g. {@code site=attic}; merged
+     * with {@code ZEROGATE_LABEL_<KEY>} variables and checked by {@link ConnectorLabels}.
+     */
     Map<String, String> labels();
 }

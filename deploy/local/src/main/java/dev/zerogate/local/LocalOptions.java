@@ -56,7 +56,10 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
                     "ZEROGATE_RELAY_POLICY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(1).port(portBase),
                     "ZEROGATE_RELAY_PORT", Integer.toString(portBase + 5),
                     "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay").toString());
-            case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString());
+            // The local run has no admin yet to provision its connector: it runs without a
+            // control plane (no credentials) until the run provisions one.
+            case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString(),
+                    "ZEROGATE_CONNECTOR_CONTROL_PLANE_ENABLED", "false");
             default -> Map.of();
         };
     }
