@@ -1,0 +1,220 @@
+package dev.zerogate.connector.tunnel;
+
+import com.google.protobuf.Timestamp;
+import dev.zerogate.connector.config.ControlPlane;
+import dev.zerogate.connector.credentials.ConnectorCredentials;
+import dev.zerogate.proto.relay.v1.ConnectorMessage;
+import dev.zerogate.proto.relay.v1.FlowAccepted;
+import dev.zerogate.proto.relay.v1.FlowRejectReason;
+import dev.zerogate.proto.relay.v1.FlowRejected;
+import dev.zerogate.proto.relay.v1.FlowRequest;
+import dev.zerogate.proto.relay.v1.Heartbeat;
+import dev.zerogate.proto.relay.v1.Hello;
+import dev.zerogate.proto.relay.v1.RelayControlServiceGrpc;
+import dev.zerogate.proto.relay.v1.RelayMessage;
+import dev.zerogate.proto.tunnel.v1.ConnectorJoin;
+import dev.zerogate.proto.tunnel.v1.RelayPreamble;
+import dev.zerogate.tunnel.RelayKey;
+import dev.zerogate.tunnel.Session;
+import dev.zerogate.tunnel.TunnelProtocol;
+import dev.zerogate.tunnel.netty.PeerCertificates;
+import dev.zerogate.tunnel.netty.RelayDialer;
+import dev.zerogate.tunnel.netty.TunnelTls;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
+import io.netty.channel.EventLoopGroup;
+import io.quarkus.logging.Log;
+
+import javax.net.ssl.SSLException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * The connector's registration with one relay (zerogate.relay.v1.RelayControlService.Connect):
+ * Hello, heartbeats, and for each FlowRequest a dial back to the relay's public port with the
+ * rendezvous token, where the client's end-to-end session is served by the {@link FlowGate}.
+ * Reconnects with jittered exponential backoff (1 s to 30 s) whenever the stream ends.
+ */
+public final class RelayLink implements AutoCloseable {
+
+    private static final long MIN_BACKOFF_MILLIS = 1_000;
+    private static final long MAX_BACKOFF_MILLIS = 30_000;
+
+    private final URI relay;
+    private final ConnectorCredentials credentials;
+    private final FlowGate gate;
+    private final EventLoopGroup group;
+    private final ScheduledExecutorService scheduler;
+    private final String version;
+    private final Map<String, String> labels;
+    private final IntSupplier activeFlows;
+    private final ManagedChannel channel;
+    private volatile ClientCallStreamObserver<ConnectorMessage> stream;
+    private volatile RelayKey relayKey;
+    private volatile boolean registered;
+    private volatile boolean closed;
+    private ScheduledFuture<?> heartbeats;
+    private long backoffMillis = MIN_BACKOFF_MILLIS;
+    private long sequence;
+
+    public RelayLink(URI relay, ConnectorCredentials credentials, FlowGate gate, EventLoopGroup group,
+                     ScheduledExecutorService scheduler, String version, Map<String, String> labels, IntSupplier activeFlows) {
+        this.relay = relay;
+        this.credentials = credentials;
+        this.gate = gate;
+        this.group = group;
+        this.scheduler = scheduler;
+        this.version = version;
+        this.labels = labels;
+        this.activeFlows = activeFlows;
+        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(ControlPlane.host(relay), ControlPlane.port(relay));
+        this.channel = (ControlPlane.tls(relay) ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+    }
+
+    /** True once the relay answered Welcome on the current stream. */
+    public boolean isRegistered() {
+        return registered;
+    }
+
+    public URI relay() {
+        return relay;
+    }
+
+    public synchronized void start() {
+        if (closed) {
+            return;
+        }
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credentials.accessToken());
+        RelayControlServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))
+                .connect(new ClientResponseObserver<ConnectorMessage, RelayMessage>() {
+                    @Override
+                    public void beforeStart(ClientCallStreamObserver<ConnectorMessage> requests) {
+                        stream = requests;
+                    }
+
+                    @Override
+                    public void onNext(RelayMessage message) {
+                        onRelayMessage(message);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        ended(t.getMessage());
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                        ended("the relay ended the stream");
+                    }
+                });
+        send(ConnectorMessage.newBuilder().setHello(Hello.newBuilder()
+                .setConnectorId(credentials.connectorId()).setRemoteNetworkId(credentials.remoteNetworkId())
+                .setVersion(version).putAllLabels(labels).addSupportedProtocolVersions(TunnelProtocol.VERSION)).build());
+    }
+
+    private void onRelayMessage(RelayMessage message) {
+        switch (message.getKindCase()) {
+            case WELCOME -> {
+                relayKey = RelayKey.fromPublic(Base64.getUrlEncoder().withoutPadding()
+                        .encodeToString(message.getWelcome().getPreambleKey().toByteArray()));
+                registered = true;
+                backoffMillis = MIN_BACKOFF_MILLIS;
+                long interval = Math.max(1, message.getWelcome().getHeartbeatInterval().getSeconds());
+                synchronized (this) {
+                    heartbeats = scheduler.scheduleAtFixedRate(this::heartbeat, interval, interval, TimeUnit.SECONDS);
+                }
+                Log.infof("registered with relay %s (%s)", message.getWelcome().getRelayId(), relay);
+            }
+            case FLOW_REQUEST -> join(message.getFlowRequest());
+            case DRAIN -> Log.infof("relay %s drains: %s", relay, message.getDrain().getMessage());
+            default -> { }
+        }
+    }
+
+    private void heartbeat() {
+        Instant now = Instant.now();
+        int flows = activeFlows.getAsInt();
+        send(ConnectorMessage.newBuilder().setHeartbeat(Heartbeat.newBuilder().setSequence(++sequence)
+                .setActiveFlowCount(flows).setLoad(Math.min(1f, flows / 1000f))
+                .setSentAt(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))).build());
+    }
+
+    /** Joins a client's session on the relay; the session then belongs to the flow gate. */
+    private void join(FlowRequest request) {
+        RelayKey key = relayKey;
+        InetSocketAddress address = new InetSocketAddress(ControlPlane.host(relay), ControlPlane.port(relay));
+        RelayDialer.dial(group, new RelayDialer.Plan(address, key,
+                sealer -> RelayPreamble.newBuilder().setSentAtUnixMs(System.currentTimeMillis())
+                        .setConnector(ConnectorJoin.newBuilder().setRendezvousToken(request.getRendezvousToken())).build(),
+                answer -> {
+                    try {
+                        return TunnelTls.connectorSide(credentials.privateKey(), List.of(credentials.certificateChain()),
+                                PeerCertificates.trustManager(List.of(credentials.trustAnchors()), peer -> peer.kind().equals("device")));
+                    } catch (SSLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Session.Role.CONNECTOR, gate)).whenComplete((established, failure) -> {
+                    if (failure != null) {
+                        Log.warnf("joining session %s on %s failed: %s", request.getFlowId(), relay, failure.toString());
+                        send(ConnectorMessage.newBuilder().setFlowRejected(FlowRejected.newBuilder().setFlowId(request.getFlowId())
+                                .setReason(FlowRejectReason.FLOW_REJECT_REASON_RENDEZVOUS_FAILED)
+                                .setMessage("could not join: " + failure.getClass().getSimpleName())).build());
+                        return;
+                    }
+                    established.session().channel().attr(FlowGate.SESSION_ID).set(request.getFlowId());
+                    send(ConnectorMessage.newBuilder().setFlowAccepted(FlowAccepted.newBuilder().setFlowId(request.getFlowId())).build());
+                });
+    }
+
+    private synchronized void send(ConnectorMessage message) {
+        ClientCallStreamObserver<ConnectorMessage> current = stream;
+        if (current != null) {
+            try {
+                current.onNext(message);
+            } catch (RuntimeException e) {
+                Log.debugf("sending to relay %s failed: %s", relay, e.toString());
+            }
+        }
+    }
+
+    private synchronized void ended(String why) {
+        registered = false;
+        stream = null;
+        if (heartbeats != null) {
+            heartbeats.cancel(false);
+            heartbeats = null;
+        }
+        if (closed) {
+            return;
+        }
+        long delay = backoffMillis / 2 + ThreadLocalRandom.current().nextLong(backoffMillis / 2 + 1);
+        backoffMillis = Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        Log.infof("relay %s stream ended (%s); reconnecting in %d ms", relay, why, delay);
+        sequence = 0;
+        scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public synchronized void close() {
+        closed = true;
+        ClientCallStreamObserver<ConnectorMessage> current = stream;
+        if (current != null) {
+            current.onCompleted();
+        }
+        channel.shutdownNow();
+    }
+}
