@@ -2,6 +2,7 @@ package dev.zerogate.bench.tunnel;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,11 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,15 +29,29 @@ final class Children {
 
     private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
-    /** Running children and live temporary directories; concurrent sets, read by the hook. */
-    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
-    private static final Set<Path> DIRECTORIES = ConcurrentHashMap.newKeySet();
+    /** Running children and live temporary directories, and whether the JVM is exiting; guarded by {@code Children.class}. */
+    private static final Set<Process> RUNNING = new HashSet<>();
+    private static final Set<Path> DIRECTORIES = new HashSet<>();
+    private static boolean exiting;
 
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            RUNNING.forEach(Children::stop);
-            DIRECTORIES.forEach(Children::delete);
-        }, "tunnel-bench-cleanup"));
+        Runtime.getRuntime().addShutdownHook(new Thread(Children::cleanUp, "tunnel-bench-cleanup"));
+    }
+
+    /**
+     * The shutdown hook: from here on nothing new starts (the main thread may still be running
+     * a measurement and try to), then every child is stopped and every directory deleted.
+     */
+    private static void cleanUp() {
+        List<Process> processes;
+        List<Path> directories;
+        synchronized (Children.class) {
+            exiting = true;
+            processes = new ArrayList<>(RUNNING);
+            directories = new ArrayList<>(DIRECTORIES);
+        }
+        processes.forEach(Children::stop);
+        directories.forEach(Children::delete);
     }
 
     private Children() {
@@ -47,7 +63,14 @@ final class Children {
      * this JVM dies, however it dies.
      */
     static Process start(List<String> command, Path log) throws IOException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return register(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
+    }
+
+    private static synchronized Process register(ProcessBuilder builder) throws IOException {
+        if (exiting) {
+            throw new IOException("the benchmark is exiting");
+        }
+        Process process = builder.start();
         RUNNING.add(process);
         return process;
     }
@@ -87,16 +110,17 @@ final class Children {
             process.destroyForcibly();
             Thread.currentThread().interrupt();
         } finally {
-            RUNNING.remove(process);
+            synchronized (Children.class) {
+                RUNNING.remove(process);
+            }
         }
     }
 
     /** Runs a short command to completion (e.g. openssl) in {@code dir}; throws with its output if it fails. */
     static String run(Path dir, Duration timeout, String... command) throws IOException, InterruptedException {
         Path output = dir.resolve("command-" + System.nanoTime() + ".out");
-        Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-        RUNNING.add(process);
+        Process process = register(new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                .redirectOutput(output.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))));
         try {
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IOException(command[0] + " did not finish in " + timeout.toSeconds() + " s");
@@ -113,24 +137,27 @@ final class Children {
     }
 
     /** A new temporary directory, deleted by {@link #delete} or at exit. */
-    static Path tempDir(String prefix) throws IOException {
+    static synchronized Path tempDir(String prefix) throws IOException {
+        if (exiting) {
+            throw new IOException("the benchmark is exiting");
+        }
         Path dir = Files.createTempDirectory(prefix);
         DIRECTORIES.add(dir);
         return dir;
     }
 
-    static void delete(Path dir) {
-        if (dir == null) {
+    /** Deletes {@code dir} and everything in it; the shutdown hook and the main thread may both call it. */
+    static synchronized void delete(Path dir) {
+        if (dir == null || !DIRECTORIES.remove(dir)) {
             return;
         }
         try (var paths = Files.walk(dir)) {
             for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
                 Files.deleteIfExists(p);
             }
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             System.err.println("  could not delete " + dir + ": " + e.getMessage());
         }
-        DIRECTORIES.remove(dir);
     }
 
     /** The executable {@code name} on PATH (or in /usr/sbin, /usr/bin, where Debian installs these tools). */

@@ -1,6 +1,9 @@
 package dev.zerogate.bench.tunnel;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +72,7 @@ public final class TunnelBench {
         System.out.printf("TCP flows through each path to a sink/echo in another JVM on 127.0.0.1: 1 flow of %,d MiB, "
                 + "8 flows of %,d MiB each, %,d new flows; load generator, paths and far end share the %d cores%n",
                 options.mib(), options.mib() / 8, options.connections(), Runtime.getRuntime().availableProcessors());
+        System.out.println("  load average before: " + loadAverage() + " (other work on this machine skews every row)");
         List<ResultTable.Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         try (FarEnd farEnd = FarEnd.start()) {
@@ -93,6 +97,17 @@ public final class TunnelBench {
         }
         ResultTable.print(System.out, rows, StunnelHaproxyStunnelPath.NAME);
         notes.forEach(note -> System.out.println("  " + note));
+        System.out.println("  load average after: " + loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static ResultTable.Row measure(TunnelPath path, InetSocketAddress farEnd, Options options) throws Exception {
