@@ -1,5 +1,6 @@
 package dev.zerogate.bench;
 
+import dev.zerogate.bench.tunnel.TunnelBench;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.local.LocalStack;
 import dev.zerogate.servicekit.token.PrincipalKind;
@@ -36,8 +37,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code ./bench [tokens|policy|login|authorize]}: figures, each beside a baseline measured in
- * the same run on the same machine ({@code authorize}: see {@link AuthorizeBench}).
+ * {@code ./bench [tokens|policy|login|authorize|tunnel] [tunnel options]}: figures, each beside a
+ * baseline measured in the same run on the same machine ({@code authorize}: see
+ * {@link AuthorizeBench}; {@code tunnel}: see {@link TunnelBench}).
  *
  * <ul>
  *   <li>tokens: access-token verifications per second on one thread with a cached JWKS,
@@ -57,7 +59,14 @@ public final class Bench {
     }
 
     public static void main(String[] args) throws Exception {
-        List<String> which = args.length == 0 ? List.of("tokens", "policy", "login", "authorize") : List.of(args);
+        // Names first, then options (only `tunnel` takes any): ./bench tunnel --quick
+        int firstOption = 0;
+        while (firstOption < args.length && !args[firstOption].startsWith("--")) {
+            firstOption++;
+        }
+        List<String> which = firstOption == 0 ? List.of("tokens", "policy", "login", "authorize", "tunnel")
+                : List.of(args).subList(0, firstOption);
+        List<String> options = List.of(args).subList(firstOption, args.length);
         System.out.printf("zerogate bench on %d cores, Java %s%n", Runtime.getRuntime().availableProcessors(), Runtime.version());
         if (which.contains("tokens")) {
             tokens();
@@ -70,6 +79,9 @@ public final class Bench {
         }
         if (which.contains("authorize")) {
             AuthorizeBench.run();
+        }
+        if (which.contains("tunnel")) {
+            TunnelBench.run(options);
         }
         // The in-process token issuer's HTTP server (authorize) would keep the JVM alive.
         System.exit(0);

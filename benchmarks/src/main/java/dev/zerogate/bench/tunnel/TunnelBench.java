@@ -1,0 +1,128 @@
+package dev.zerogate.bench.tunnel;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code ./bench tunnel [--quick] [--mib N] [--connections N]}: TCP flows through each
+ * {@link TunnelPath} to a far end on loopback (a sink and an echo in a JVM of their own, see
+ * {@link FarEnd}), all measured in this one invocation:
+ * <ul>
+ *   <li>1 flow: one connection sending N MiB (default 512) to the sink;</li>
+ *   <li>8 flows: eight concurrent connections sending N/8 MiB each, aggregate;</li>
+ *   <li>new flow: p50/p99 over 2,000 sequential new connections, each connect + 1 byte echoed.</li>
+ * </ul>
+ * Each path gets a warm-up (one flow of N/8 MiB, a tenth of the new flows) before it is
+ * measured. Throughput is wall time from the first byte sent to the far end's acknowledgement
+ * of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
+ * row, the off-the-shelf equivalent of zerogate's data plane.
+ */
+public final class TunnelBench {
+
+    private static final long MIB = 1024 * 1024;
+
+    private TunnelBench() {
+    }
+
+    /** The rows, in order. A zerogate path is added here. */
+    static List<TunnelPath> paths() {
+        return List.of(new RawPath(), new HaproxyPath(), new StunnelHaproxyStunnelPath());
+    }
+
+    record Options(long mib, int connections) {
+
+        static Options parse(List<String> args) {
+            long mib = 512;
+            int connections = 2_000;
+            for (int i = 0; i < args.size(); i++) {
+                switch (args.get(i)) {
+                    case "--quick" -> {
+                        mib = 64;
+                        connections = 200;
+                    }
+                    case "--mib" -> mib = Long.parseLong(value(args, ++i));
+                    case "--connections" -> connections = Integer.parseInt(value(args, ++i));
+                    default -> throw new IllegalArgumentException("unknown option " + args.get(i)
+                            + " (./bench tunnel [--quick] [--mib N] [--connections N])");
+                }
+            }
+            if (mib < 8 || connections < 10) {
+                throw new IllegalArgumentException("--mib must be at least 8 and --connections at least 10");
+            }
+            return new Options(mib, connections);
+        }
+
+        private static String value(List<String> args, int i) {
+            if (i >= args.size()) {
+                throw new IllegalArgumentException(args.get(i - 1) + " needs a value");
+            }
+            return args.get(i);
+        }
+    }
+
+    public static void run(List<String> args) throws Exception {
+        Options options = Options.parse(args);
+        System.out.println();
+        System.out.printf("TCP flows through each path to a sink/echo in another JVM on 127.0.0.1: 1 flow of %,d MiB, "
+                + "8 flows of %,d MiB each, %,d new flows; load generator, paths and far end share the %d cores%n",
+                options.mib(), options.mib() / 8, options.connections(), Runtime.getRuntime().availableProcessors());
+        System.out.println("  load average before: " + loadAverage() + " (other work on this machine skews every row)");
+        List<ResultTable.Row> rows = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
+        try (FarEnd farEnd = FarEnd.start()) {
+            for (TunnelPath path : paths()) {
+                Optional<String> unavailable = path.unavailable();
+                if (unavailable.isPresent()) {
+                    ResultTable.Row skipped = ResultTable.Row.skipped(path, "skipped: " + unavailable.get());
+                    System.out.println("  " + skipped.summary());
+                    rows.add(skipped);
+                    continue;
+                }
+                ResultTable.Row row;
+                try (path) {
+                    row = measure(path, farEnd.address(), options);
+                    notes.addAll(path.notes());
+                } catch (Exception e) {
+                    row = ResultTable.Row.skipped(path, "failed: " + e);
+                }
+                System.out.println("  " + row.summary());
+                rows.add(row);
+            }
+        }
+        ResultTable.print(System.out, rows, StunnelHaproxyStunnelPath.NAME);
+        notes.forEach(note -> System.out.println("  " + note));
+        System.out.println("  load average after: " + loadAverage());
+    }
+
+    /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException | RuntimeException e) {
+            return "unknown";
+        }
+    }
+
+    private static ResultTable.Row measure(TunnelPath path, InetSocketAddress farEnd, Options options) throws Exception {
+        InetSocketAddress entry = path.start(farEnd);
+        long bytes = options.mib() * MIB;
+        // Slower than 5 MB/s or 25 ms per new flow is a broken path, not a figure.
+        Duration transferLimit = Duration.ofSeconds(60 + bytes / 5_000_000);
+        Duration newFlowsLimit = Duration.ofSeconds(60 + options.connections() / 40);
+
+        Load.throughput(entry, 1, bytes / 8, transferLimit);
+        Load.newFlows(entry, Math.max(20, options.connections() / 10), newFlowsLimit);
+
+        Load.Throughput one = Load.throughput(entry, 1, bytes, transferLimit);
+        Load.Throughput eight = Load.throughput(entry, 8, bytes / 8, transferLimit);
+        Load.NewFlows newFlows = Load.newFlows(entry, options.connections(), newFlowsLimit);
+        return new ResultTable.Row(path.name(), path.baseline(), one, eight, newFlows, null);
+    }
+}
