@@ -175,13 +175,13 @@ public final class FlowGate implements SessionHandler.Owner {
                                         + (dialled.cause() == null ? "failed" : dialled.cause().getMessage()));
                         return;
                     }
-                    ChannelStreamEnd end = new ChannelStreamEnd(session, dialled.channel());
+                    ChannelStreamEnd end = new ChannelStreamEnd(dialled.channel());
                     OpenFlow openFlow = new OpenFlow(session, streamId, grant, request.getDestination(), request.getPort(), flow, end);
                     session.accept(streamId, StreamOpened.newBuilder().setResolvedAddress(address.getHostAddress()).build(), end);
                     open.put(flow.flowId(), openFlow);
                     active.incrementAndGet();
                     log.opened(flow, address.getHostAddress());
-                    end.attach(streamId, reason -> {
+                    end.attach(session, streamId, reason -> {
                         if (open.remove(flow.flowId()) != null) {
                             active.decrementAndGet();
                             bytesFromClients.addAndGet(end.bytesOut());

@@ -21,8 +21,8 @@ import java.util.function.Consumer;
  */
 public final class ChannelStreamEnd extends ChannelInboundHandlerAdapter implements StreamEnd {
 
-    private final SessionHandler session;
     private final Channel channel;
+    private SessionHandler session;
     private int streamId;
     private boolean inputDone;
     private boolean outputDone;
@@ -31,16 +31,19 @@ public final class ChannelStreamEnd extends ChannelInboundHandlerAdapter impleme
     private long bytesIn;
     private long bytesOut;
 
-    /** Binds a connected socket; attach with {@link #attach} once the stream id is known. */
-    public ChannelStreamEnd(SessionHandler session, Channel channel) {
-        this.session = session;
+    /** Binds a connected socket; attach with {@link #attach} once the stream exists. */
+    public ChannelStreamEnd(Channel channel) {
         this.channel = channel;
         channel.config().setAutoRead(false);
         channel.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
     }
 
-    /** Starts reading for {@code streamId}; {@code onClose} hears the reason when the end closes. */
-    public void attach(int streamId, Consumer<String> onClose) {
+    /**
+     * Starts reading for {@code streamId} of {@code session} (call on the session's event loop,
+     * which must also be this socket's); {@code onClose} hears the reason when the end closes.
+     */
+    public void attach(SessionHandler session, int streamId, Consumer<String> onClose) {
+        this.session = session;
         this.streamId = streamId;
         this.onClose = onClose;
         channel.pipeline().addLast(this);

@@ -113,9 +113,9 @@ class SessionOverTlsTest {
                             }
                         })
                         .connect("127.0.0.1", echoPort).addListener((ChannelFutureListener) dialled -> {
-                            ChannelStreamEnd end = new ChannelStreamEnd(session, dialled.channel());
+                            ChannelStreamEnd end = new ChannelStreamEnd(dialled.channel());
                             session.accept(streamId, StreamOpened.newBuilder().setResolvedAddress("127.0.0.1").build(), end);
-                            end.attach(streamId, reason -> { });
+                            end.attach(session, streamId, reason -> { });
                         });
             }
         };

@@ -1,0 +1,210 @@
+package dev.zerogate.client;
+
+import com.google.protobuf.ByteString;
+import dev.zerogate.proto.policy.v1.AuthorizeRequest;
+import dev.zerogate.proto.policy.v1.AuthorizeResponse;
+import dev.zerogate.proto.policy.v1.Decision;
+import dev.zerogate.proto.policy.v1.Protocol;
+import dev.zerogate.proto.tunnel.v1.ClientJoin;
+import dev.zerogate.proto.tunnel.v1.OpenStream;
+import dev.zerogate.proto.tunnel.v1.RelayPreamble;
+import dev.zerogate.tunnel.Preambles;
+import dev.zerogate.tunnel.Session;
+import dev.zerogate.tunnel.netty.PeerCertificates;
+import dev.zerogate.tunnel.netty.RelayDialer;
+import dev.zerogate.tunnel.netty.SessionHandler;
+import dev.zerogate.tunnel.netty.StreamEnd;
+import dev.zerogate.tunnel.netty.TunnelTls;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+
+import javax.net.ssl.SSLException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The client's data plane: for each flow, a decision from policy-svc (its grant is reused
+ * for further flows to the same destination and port while it lives), then a stream in the
+ * end-to-end session with a connector of the resource's network — one session per network,
+ * dialled through the relay on first use and again if it ends.
+ */
+final class TunnelClient implements AutoCloseable {
+
+    /** policy-svc said no; the message is its reason, for the person. */
+    static final class FlowDeniedException extends Exception {
+        FlowDeniedException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private record Permit(String grant, String networkId, Instant expiresAt) {
+    }
+
+    private static final long GRANT_MARGIN_SECONDS = 30;
+
+    private final PolicyChannel policy;
+    private final String deviceId;
+    private final DeviceKey deviceKey;
+    private final List<X509Certificate> deviceChain;
+    private final List<X509Certificate> anchors;
+    private final RelayEndpoint.Relay relay;
+    private final EventLoopGroup group = new NioEventLoopGroup(1);
+    /** Authorize is a blocking call: it never runs on the event loop. */
+    private final ExecutorService deciding = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "authorize");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, Permit> permits = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<SessionHandler>> sessions = new ConcurrentHashMap<>();
+    private final Map<String, String> lastConnector = new ConcurrentHashMap<>();
+
+    TunnelClient(PolicyChannel policy, String deviceId, DeviceKey deviceKey, List<X509Certificate> deviceChain,
+                 List<X509Certificate> anchors, RelayEndpoint.Relay relay) {
+        this.policy = policy;
+        this.deviceId = deviceId;
+        this.deviceKey = deviceKey;
+        this.deviceChain = deviceChain;
+        this.anchors = anchors;
+        this.relay = relay;
+    }
+
+    /** The device certificate and CA saved at enrolment, or a message saying how to get them. */
+    static List<List<X509Certificate>> deviceCertificates(ConfigDirectory config) throws IOException, GeneralSecurityException {
+        Path certificate = config.path(DeviceEnroller.CERTIFICATE_FILE);
+        Path ca = config.path(DeviceEnroller.CA_FILE);
+        if (!Files.exists(certificate) || !Files.exists(ca)) {
+            throw new IOException("this device has no certificate yet: log in again with `zerogate login` to enrol it");
+        }
+        CertificateFactory factory = CertificateFactory.getInstance("X.509");
+        try (var leaf = Files.newInputStream(certificate); var root = Files.newInputStream(ca)) {
+            return List.of(List.of((X509Certificate) factory.generateCertificate(leaf)),
+                    List.of((X509Certificate) factory.generateCertificate(root)));
+        }
+    }
+
+    /**
+     * Opens a flow to {@code destination:port} carried by {@code end}; completes with the stream
+     * id once the stream is asked for. {@code bound} runs on the session's event loop right after
+     * the stream exists, before any byte of it can arrive: there the end learns its stream. Fails with
+     * {@link FlowDeniedException} when policy-svc denies, with the relay's or connector's
+     * refusal, or with an I/O error.
+     */
+    CompletableFuture<Integer> open(String destination, int port, StreamEnd end,
+                                    java.util.function.BiConsumer<SessionHandler, Integer> bound) {
+        return CompletableFuture.supplyAsync(() -> permit(destination, port), deciding)
+                .thenCompose(permit -> session(permit).thenCompose(session -> {
+                    CompletableFuture<Integer> opened = new CompletableFuture<>();
+                    session.eventLoop().execute(() -> {
+                        if (!session.isOpen() || session.isFull()) {
+                            sessions.remove(permit.networkId());
+                            opened.completeExceptionally(new IOException("the session ended; try again"));
+                            return;
+                        }
+                        int id = session.open(OpenStream.newBuilder().setGrant(permit.grant())
+                                .setDestination(destination).setPort(port).setProtocol("tcp")
+                                .setFlowId(UUID.randomUUID().toString()).build(), end);
+                        bound.accept(session, id);
+                        opened.complete(id);
+                    });
+                    return opened;
+                }));
+    }
+
+    /** A live grant for the flow, from the cache or a new decision. */
+    private Permit permit(String destination, int port) {
+        String key = destination.toLowerCase(java.util.Locale.ROOT) + ":" + port;
+        Permit cached = permits.get(key);
+        if (cached != null && cached.expiresAt().isAfter(Instant.now().plusSeconds(GRANT_MARGIN_SECONDS))) {
+            return cached;
+        }
+        AuthorizeResponse answer = policy.authorization().authorize(AuthorizeRequest.newBuilder()
+                .setDeviceId(deviceId).setDestination(destination).setPort(port).setProtocol(Protocol.PROTOCOL_TCP).build());
+        if (answer.getDecision() != Decision.DECISION_PERMIT) {
+            throw new java.util.concurrent.CompletionException(new FlowDeniedException(answer.getReason()
+                    + (answer.getDecisionId().isEmpty() ? "" : " (decision " + answer.getDecisionId() + ")")));
+        }
+        Permit permit = new Permit(answer.getGrant().getToken(), answer.getRemoteNetworkId(),
+                Instant.ofEpochSecond(answer.getGrant().getExpiresAt().getSeconds()));
+        permits.put(key, permit);
+        return permit;
+    }
+
+    /** The session to the permit's network, dialled through the relay if there is none alive. */
+    private CompletableFuture<SessionHandler> session(Permit permit) {
+        CompletableFuture<SessionHandler> existing = sessions.get(permit.networkId());
+        if (existing != null && !(existing.isDone() && (existing.isCompletedExceptionally() || !existing.join().isOpen()))) {
+            return existing;
+        }
+        CompletableFuture<SessionHandler> dialled = dial(permit);
+        sessions.put(permit.networkId(), dialled);
+        dialled.whenComplete((session, failure) -> {
+            if (failure != null) {
+                sessions.remove(permit.networkId(), dialled);
+            }
+        });
+        return dialled;
+    }
+
+    private CompletableFuture<SessionHandler> dial(Permit permit) {
+        String networkId = permit.networkId();
+        return RelayDialer.dial(group, new RelayDialer.Plan(relay.address(), relay.key(),
+                sealer -> clientJoin(sealer, permit.grant(), lastConnector.getOrDefault(networkId, "")),
+                answer -> {
+                    try {
+                        return TunnelTls.clientSide(deviceKey.privateKey(), deviceChain, PeerCertificates.trustManager(anchors,
+                                peer -> peer.kind().equals("connector") && peer.id().equals(answer.getConnectorId())));
+                    } catch (SSLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Session.Role.CLIENT, new SessionHandler.Owner() {
+                    @Override
+                    public void onSessionClosed(SessionHandler session, dev.zerogate.tunnel.ResetCode code, String message, boolean byPeer) {
+                        sessions.computeIfPresent(networkId, (k, v) -> v.isDone() && !v.isCompletedExceptionally() && v.join() == session ? null : v);
+                    }
+                })).thenApply(established -> {
+                    lastConnector.put(networkId, established.answer().getConnectorId());
+                    return established.session();
+                });
+    }
+
+    private RelayPreamble clientJoin(Preambles.Sealer sealer, String grant, String preferredConnector) {
+        long now = System.currentTimeMillis();
+        try {
+            Signature signer = Signature.getInstance("SHA256withECDSA");
+            signer.initSign(deviceKey.privateKey());
+            signer.update(Preambles.proofInput(sealer.keyId(), sealer.encapsulatedKey(), now));
+            return RelayPreamble.newBuilder().setSentAtUnixMs(now).setClient(ClientJoin.newBuilder()
+                    .setGrant(grant)
+                    .setDevicePublicKey(ByteString.copyFrom(deviceKey.publicKey().getEncoded()))
+                    .setProof(ByteString.copyFrom(signer.sign()))
+                    .setPreferredConnectorId(preferredConnector)).build();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign with the device key", e);
+        }
+    }
+
+    EventLoopGroup eventLoops() {
+        return group;
+    }
+
+    @Override
+    public void close() {
+        deciding.shutdownNow();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+    }
+}
