@@ -1,0 +1,369 @@
+package dev.zerogate.e2e;
+
+import com.google.protobuf.ByteString;
+import com.google.protobuf.util.Timestamps;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
+import dev.zerogate.proto.identity.v1.DevicePosture;
+import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
+import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
+import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
+import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
+import dev.zerogate.proto.identity.v1.OperatingSystem;
+import dev.zerogate.proto.policy.v1.AccessRule;
+import dev.zerogate.proto.policy.v1.Connector;
+import dev.zerogate.proto.policy.v1.CreateAccessRuleRequest;
+import dev.zerogate.proto.policy.v1.CreateConnectorRequest;
+import dev.zerogate.proto.policy.v1.CreateGroupRequest;
+import dev.zerogate.proto.policy.v1.CreateRemoteNetworkRequest;
+import dev.zerogate.proto.policy.v1.CreateResourceRequest;
+import dev.zerogate.proto.policy.v1.Group;
+import dev.zerogate.proto.policy.v1.GroupMember;
+import dev.zerogate.proto.policy.v1.GroupSource;
+import dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc;
+import dev.zerogate.proto.policy.v1.PortPolicy;
+import dev.zerogate.proto.policy.v1.PortRange;
+import dev.zerogate.proto.policy.v1.PortRanges;
+import dev.zerogate.proto.policy.v1.RemoteNetwork;
+import dev.zerogate.proto.policy.v1.Resource;
+import dev.zerogate.proto.policy.v1.ResourceAddress;
+import dev.zerogate.local.LocalOptions;
+import dev.zerogate.testkit.FreePorts;
+import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.local.EmbeddedPostgresServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+
+import static dev.zerogate.e2e.IdentityAndPolicyTest.claim;
+import static dev.zerogate.e2e.IdentityAndPolicyTest.field;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The data plane end to end on loopback, every part real and packaged: identity-svc and
+ * policy-svc on PostgreSQL, relay-svc, a connector provisioned as an admin does it, private
+ * resources (an echo server, a web page), and the `zerogate` CLI as the person runs it. The
+ * relay is reached through a capturing proxy, so the test sees every byte a network observer
+ * of the relay legs would.
+ */
+class DataPlaneTest {
+
+    static final String PASSWORD = "an admin password for the data plane test";
+
+    @TempDir
+    static Path home;
+
+    static EmbeddedPostgresServer postgres;
+    static ServiceProcess identity;
+    static ServiceProcess policy;
+    static ServiceProcess relay;
+    static ServiceProcess connector;
+    static CapturingProxy relayLeg;
+    static ServerSocket echo;
+    static com.sun.net.httpserver.HttpServer web;
+    static Path clientConfig;
+    static final String MARKER = "zerogate-marker-" + UUID.randomUUID();
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        int base = FreePorts.consecutiveLoopback(6);
+        postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
+        identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"),
+                Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
+                        "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
+        IdentityAndPolicyTest.identity = identity;
+        Matcher link = IdentityAndPolicyTest.SETUP_LINK.matcher(Files.readString(identity.log()));
+        assertTrue(link.find(), "identity-svc printed no setup link");
+        assertEquals(200, IdentityAndPolicyTest.post(identity.url() + "/setup", Map.of("token", link.group(1), "username", "admin",
+                "password", PASSWORD, "confirm", PASSWORD), null).statusCode());
+        String adminToken = field(login(Map.of()), "access_token");
+
+        CreateServiceAccountKeyResponse key;
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("policy-svc").build())
+                    .getServiceAccount().getId();
+            key = admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
+                    .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
+        }
+        policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
+                Map.of("ZEROGATE_POLICY_IDENTITY_URL", identity.url(),
+                        "ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.getKey().getId(),
+                        "ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET", key.getClientSecret(),
+                        "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()), home);
+        int relayPublicPort = base + 4;
+        relay = ServiceProcess.start("relay-svc", "relay", base + 3, null,
+                Map.of("ZEROGATE_RELAY_IDENTITY_URL", identity.url(), "ZEROGATE_RELAY_POLICY_URL", policy.url(),
+                        "ZEROGATE_RELAY_PORT", Integer.toString(relayPublicPort), "ZEROGATE_RELAY_HOST", "127.0.0.1",
+                        "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay-state").toString()), home);
+        relayLeg = new CapturingProxy(relayPublicPort);
+
+        // The private side: an echo server and a web page on loopback.
+        echo = startEcho();
+        web = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        web.createContext("/", exchange -> {
+            byte[] body = ("<h1>pi-hole admin</h1>" + MARKER).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
+        web.start();
+
+        // The admin's policy: a network, its connector, the two resources, a rule for the admin.
+        String userId = claim(adminToken, "sub");
+        String connectorId;
+        String networkId;
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            networkId = admin.createRemoteNetwork(CreateRemoteNetworkRequest.newBuilder()
+                    .setRemoteNetwork(RemoteNetwork.newBuilder().setName("home")).build()).getRemoteNetwork().getId();
+            connectorId = admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()
+                    .setName("pi").setRemoteNetworkId(networkId)).build()).getConnector().getId();
+            Resource loopback = admin.createResource(CreateResourceRequest.newBuilder().setResource(Resource.newBuilder()
+                    .setRemoteNetworkId(networkId).setName("home server")
+                    .setAddress(ResourceAddress.newBuilder().setIpAddress("127.0.0.1"))
+                    .setTcp(PortPolicy.newBuilder().setListed(PortRanges.newBuilder()
+                            .addRanges(PortRange.newBuilder().setFirstPort(echo.getLocalPort()).setLastPort(echo.getLocalPort()))
+                            .addRanges(PortRange.newBuilder().setFirstPort(web.getAddress().getPort()).setLastPort(web.getAddress().getPort())))))
+                    .build()).getResource();
+            String family = admin.createGroup(CreateGroupRequest.newBuilder().setGroup(Group.newBuilder().setName("family")
+                    .setSource(GroupSource.GROUP_SOURCE_LOCAL).addMembers(GroupMember.newBuilder().setUserId(userId))).build())
+                    .getGroup().getId();
+            admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder().setName("family → home server")
+                    .setGroupId(family).addResourceIds(loopback.getId())).build());
+        }
+        Map<String, String> environment;
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            environment = new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
+                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
+        }
+        environment.put("ZEROGATE_POLICY_URL", policy.url());
+        environment.put("ZEROGATE_RELAYS", "http://127.0.0.1:" + relayLeg.port());
+        environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector-state").toString());
+        connector = ServiceProcess.start("connector-svc", "connector", base + 5, null, environment, home);
+        awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(30));
+
+        clientConfig = enrolledClient();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        for (AutoCloseable part : new AutoCloseable[]{connector, relay, policy, identity, postgres, relayLeg, echo}) {
+            if (part != null) {
+                part.close();
+            }
+        }
+        if (web != null) {
+            web.stop(0);
+        }
+    }
+
+    static String login(Map<String, String> extra) throws Exception {
+        return IdentityAndPolicyTest.deviceLogin(extra);
+    }
+
+    /** A CLI config directory as `zerogate login` leaves it: credentials, device key, device certificate, CA. */
+    static Path enrolledClient() throws Exception {
+        IdentityAndPolicyTest.DeviceKey key = IdentityAndPolicyTest.DeviceKey.generate();
+        String login = login(Map.of("zg_device_key", key.thumbprint()));
+        EnrollDeviceResponse enrolled;
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            enrolled = GrpcProbe.withBearer(EnrollmentServiceGrpc.newBlockingStub(probe.channel()), field(login, "access_token"))
+                    .enrollDevice(EnrollDeviceRequest.newBuilder().setCsr(ByteString.copyFrom(key.csr())).setDeviceName("laptop")
+                            .setPosture(DevicePosture.newBuilder().setOs(OperatingSystem.OPERATING_SYSTEM_LINUX).setOsVersion("6.8.0")
+                                    .setCollectedAt(Timestamps.fromMillis(System.currentTimeMillis()))).build());
+        }
+        HttpResponse<String> refreshed = IdentityAndPolicyTest.post(identity.url() + "/oauth2/token", Map.of("grant_type", "refresh_token",
+                "refresh_token", field(login, "refresh_token"), "client_id", "zerogate-cli"), null);
+        assertEquals(200, refreshed.statusCode(), refreshed.body());
+        Path dir = Files.createDirectories(home.resolve("client-config"));
+        Base64.Encoder base64 = Base64.getEncoder();
+        Files.writeString(dir.resolve("device.key"), base64.encodeToString(key.pair().getPrivate().getEncoded()) + "\n"
+                + base64.encodeToString(key.pair().getPublic().getEncoded()) + "\n");
+        Files.writeString(dir.resolve("device.crt"), pem(enrolled.getCertificate().getCertificateChain(0).toByteArray()));
+        Files.writeString(dir.resolve("ca.crt"), pem(enrolled.getCertificate().getTrustAnchors(0).toByteArray()));
+        Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + identity.url() + "\",\"access_token\":\""
+                + field(refreshed.body(), "access_token") + "\",\"refresh_token\":\"" + field(refreshed.body(), "refresh_token")
+                + "\",\"access_token_expires_at\":" + Instant.now().plusSeconds(840).getEpochSecond()
+                + ",\"policy_url\":\"" + policy.url() + "\"}");
+        return dir;
+    }
+
+    static String pem(byte[] der) {
+        return "-----BEGIN CERTIFICATE-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der) + "\n-----END CERTIFICATE-----\n";
+    }
+
+    static void awaitLog(ServiceProcess service, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (Files.readString(service.log()).contains(text)) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no '" + text + "' in " + service.log() + " within " + timeout + ":\n" + Files.readString(service.log()));
+    }
+
+    static ServerSocket startEcho() throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            while (!server.isClosed()) {
+                try {
+                    Socket socket = server.accept();
+                    Thread pump = new Thread(() -> {
+                        try (socket) {
+                            socket.getInputStream().transferTo(socket.getOutputStream());
+                            socket.shutdownOutput();
+                        } catch (IOException ignored) {
+                            // the flow ended
+                        }
+                    });
+                    pump.setDaemon(true);
+                    pump.start();
+                } catch (IOException e) {
+                    return;
+                }
+            }
+        }, "echo");
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return server;
+    }
+
+    /** Starts the CLI with the client's config and the relay behind the capturing proxy. */
+    static Process cli(Path stdout, Path stderr, String... args) throws IOException {
+        Path app = LocalStackHarness.projectDir().resolve("client/target/quarkus-app/quarkus-run.jar");
+        List<String> command = new ArrayList<>(List.of(LocalOptions.currentJava(), "-jar", app.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderr.toFile());
+        if (stdout != null) {
+            builder.redirectOutput(stdout.toFile());
+        }
+        builder.environment().put("ZEROGATE_CONFIG_DIR", clientConfig.toString());
+        builder.environment().put("ZEROGATE_RELAY_URL", "http://127.0.0.1:" + relayLeg.port());
+        builder.environment().remove("ZEROGATE_POLICY_URL");
+        return builder.start();
+    }
+
+    @Test
+    void connectCarriesSeveralMegabytesByteForByteOnStdio() throws Exception {
+        byte[] payload = new byte[4 << 20];
+        new Random(11).nextBytes(payload);
+        byte[] marker = MARKER.getBytes(StandardCharsets.UTF_8);
+        System.arraycopy(marker, 0, payload, 1000, marker.length);
+        Path stderr = home.resolve("connect.err");
+        Process process = cli(null, stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
+        Thread writer = new Thread(() -> {
+            try (OutputStream in = process.getOutputStream()) {
+                in.write(payload);
+            } catch (IOException ignored) {
+                // the process ended; the assertions below say how
+            }
+        });
+        writer.start();
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        try (InputStream out = process.getInputStream()) {
+            out.transferTo(received);
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "zerogate connect did not end after the echo");
+        assertEquals(0, process.exitValue(), Files.readString(stderr));
+        assertArrayEquals(payload, received.toByteArray());
+        assertTrue(Files.readString(connector.log()).contains("\"event\":\"flow_closed\""), "the connector logs the flow");
+    }
+
+    @Test
+    void forwardServesAWebPageFromThePrivateSide() throws Exception {
+        int local;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            local = probe.getLocalPort();
+        }
+        Path stdout = home.resolve("forward.out");
+        Path stderr = home.resolve("forward.err");
+        Process process = cli(stdout, stderr, "forward", local + ":127.0.0.1:" + web.getAddress().getPort());
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(stdout).contains("forwarding") && System.nanoTime() < deadline && process.isAlive()) {
+                Thread.sleep(100);
+            }
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + local + "/")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("pi-hole admin") && page.body().contains(MARKER), page.body());
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theRelayLegsShowNoByteOfTheMarkerAndTheRelayLogsNone() throws Exception {
+        // Whatever else ran, a flow carrying the marker runs now, through the capturing proxy.
+        connectCarriesSeveralMegabytesByteForByteOnStdio();
+        byte[] captured = relayLeg.captured();
+        assertTrue(captured.length > 4 << 20, "the flow went through the relay legs: " + captured.length + " bytes");
+        byte[] marker = MARKER.getBytes(StandardCharsets.UTF_8);
+        for (int at = 0; at + 8 <= marker.length; at++) {
+            byte[] window = java.util.Arrays.copyOfRange(marker, at, at + 8);
+            assertFalse(contains(captured, window), "8 bytes of the marker from offset " + at + " crossed a relay leg in the clear");
+        }
+        assertFalse(Files.readString(relay.log()).contains(MARKER.substring(0, 16)), "the relay logged the payload");
+    }
+
+    static boolean contains(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= haystack.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
+    @Test
+    void aPortTheResourceDoesNotAllowIsDeniedWithTheReason() throws Exception {
+        Path stderr = home.resolve("denied.err");
+        Process process = cli(home.resolve("denied.out"), stderr, "connect", "127.0.0.1", "9");
+        process.getOutputStream().close();
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(1, process.exitValue());
+        String message = Files.readString(stderr);
+        assertTrue(message.contains("access to 127.0.0.1:9 denied"), message);
+    }
+}
