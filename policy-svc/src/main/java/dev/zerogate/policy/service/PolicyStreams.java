@@ -2,7 +2,7 @@ package dev.zerogate.policy.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.policy.store.LogEntry;
 import dev.zerogate.policy.store.PolicyState;
 import dev.zerogate.policy.store.PolicyStore;
