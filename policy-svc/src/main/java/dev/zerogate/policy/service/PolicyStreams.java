@@ -303,7 +303,8 @@ public class PolicyStreams {
         }
 
         private PolicyEvent.Builder membership(Group group, boolean deleted) {
-            GroupMembershipChanged.Builder change = GroupMembershipChanged.newBuilder().setGroupId(group.getId()).setGroupDeleted(deleted);
+            GroupMembershipChanged.Builder change = GroupMembershipChanged.newBuilder().setGroupId(group.getId()).setGroupDeleted(deleted)
+                    .setSource(group.getSource());
             group.getMembersList().forEach(member -> change.addMembers(member.toBuilder().clearDisplayName()));
             return PolicyEvent.newBuilder().setGroupMembershipChanged(change);
         }
