@@ -225,6 +225,8 @@ class PolicyStreamTest {
         String user = UUID.randomUUID().toString();
         Group family = admin.createGroup(CreateGroupRequest.newBuilder().setGroup(Group.newBuilder().setName("g-" + user)
                 .setSource(GroupSource.GROUP_SOURCE_LOCAL).addMembers(GroupMember.newBuilder().setUserId(user))).build()).getGroup();
+        Group upstream = admin.createGroup(CreateGroupRequest.newBuilder().setGroup(Group.newBuilder().setName("idp-" + user)
+                .setSource(GroupSource.GROUP_SOURCE_IDP_SYNC).setIdpGroupName("idp-" + user)).build()).getGroup();
         AccessRule officeRule = admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder()
                 .setName("office-" + user).setGroupId(family.getId()).addResourceIds(theirs.getId())).build()).getRule();
         AccessRule homeRule = admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder()
@@ -239,7 +241,11 @@ class PolicyStreamTest {
                 "another network's resource is out of scope");
         assertTrue(snapshot.stream().anyMatch(e -> e.getRuleUpserted().getRule().getId().equals(homeRule.getId())));
         assertFalse(snapshot.stream().anyMatch(e -> e.getRuleUpserted().getRule().getId().equals(officeRule.getId())));
-        assertTrue(snapshot.stream().anyMatch(e -> e.getGroupMembershipChanged().getGroupId().equals(family.getId())));
+        assertTrue(snapshot.stream().anyMatch(e -> e.getGroupMembershipChanged().getGroupId().equals(family.getId())
+                && e.getGroupMembershipChanged().getSource() == GroupSource.GROUP_SOURCE_LOCAL), "the group with its source");
+        assertTrue(snapshot.stream().anyMatch(e -> e.getGroupMembershipChanged().getGroupId().equals(upstream.getId())
+                && e.getGroupMembershipChanged().getSource() == GroupSource.GROUP_SOURCE_IDP_SYNC
+                && e.getGroupMembershipChanged().getMembersCount() == 0), "an IDP_SYNC group says so: its members are in tokens");
 
         String newcomer = UUID.randomUUID().toString();
         admin.updateGroup(UpdateGroupRequest.newBuilder().setGroup(family.toBuilder()
@@ -248,6 +254,7 @@ class PolicyStreamTest {
         PolicyEvent membership = watch.until(e -> e.hasGroupMembershipChanged() && e.getGroupMembershipChanged().getGroupId()
                 .equals(family.getId()));
         assertEquals(2, membership.getGroupMembershipChanged().getMembersCount(), "the full member set travels");
+        assertEquals(GroupSource.GROUP_SOURCE_LOCAL, membership.getGroupMembershipChanged().getSource());
 
         admin.deleteConnector(DeleteConnectorRequest.newBuilder().setId(pi.getId()).build());
         PolicyEvent revocation = watch.until(PolicyEvent::hasRevocation);

@@ -1,6 +1,6 @@
 package dev.zerogate.policy.grpc;
 
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.policy.service.AuditLog;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.policy.service.Requests;

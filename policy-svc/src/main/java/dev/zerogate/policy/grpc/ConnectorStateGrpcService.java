@@ -1,6 +1,6 @@
 package dev.zerogate.policy.grpc;
 
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.policy.service.ConnectorLiveStates;
 import dev.zerogate.policy.store.PolicyStore;
 import dev.zerogate.proto.policy.v1.MutinyConnectorStateServiceGrpc;

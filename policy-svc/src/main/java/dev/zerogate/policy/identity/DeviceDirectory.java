@@ -3,7 +3,7 @@ package dev.zerogate.policy.identity;
 import dev.zerogate.policy.engine.Device;
 import dev.zerogate.policy.engine.OperatingSystem;
 import dev.zerogate.policy.engine.PostureFlag;
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.DeviceState;

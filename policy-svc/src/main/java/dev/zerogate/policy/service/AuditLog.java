@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.util.JsonFormat;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.proto.policy.v1.ActorKind;
 import dev.zerogate.proto.policy.v1.AuditActor;
 import dev.zerogate.proto.policy.v1.AuditEvent;

@@ -1,6 +1,6 @@
 package dev.zerogate.policy.service;
 
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.proto.policy.v1.ConnectorLiveState;
 import dev.zerogate.proto.policy.v1.ConnectorReport;
 import io.smallrye.mutiny.Uni;

@@ -10,7 +10,7 @@ import dev.zerogate.policy.engine.InvalidPolicyException;
 import dev.zerogate.policy.engine.PolicyContents;
 import dev.zerogate.policy.engine.PolicyProblem;
 import dev.zerogate.policy.engine.PolicyValidator;
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.policy.store.LogKind;
 import dev.zerogate.policy.store.PolicyState;
 import dev.zerogate.policy.store.PolicyStore;

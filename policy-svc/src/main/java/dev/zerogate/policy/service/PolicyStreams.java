@@ -2,7 +2,7 @@ package dev.zerogate.policy.service;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.policy.store.LogEntry;
 import dev.zerogate.policy.store.PolicyState;
 import dev.zerogate.policy.store.PolicyStore;
@@ -303,7 +303,8 @@ public class PolicyStreams {
         }
 
         private PolicyEvent.Builder membership(Group group, boolean deleted) {
-            GroupMembershipChanged.Builder change = GroupMembershipChanged.newBuilder().setGroupId(group.getId()).setGroupDeleted(deleted);
+            GroupMembershipChanged.Builder change = GroupMembershipChanged.newBuilder().setGroupId(group.getId()).setGroupDeleted(deleted)
+                    .setSource(group.getSource());
             group.getMembersList().forEach(member -> change.addMembers(member.toBuilder().clearDisplayName()));
             return PolicyEvent.newBuilder().setGroupMembershipChanged(change);
         }

@@ -4,7 +4,7 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.zerogate.policy.engine.InvalidPolicyException;
 import dev.zerogate.policy.engine.PolicyContents;
 import dev.zerogate.policy.engine.PolicySnapshot;
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.Group;

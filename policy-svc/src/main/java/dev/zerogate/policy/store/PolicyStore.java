@@ -193,8 +193,8 @@ public class PolicyStore {
                     for (Row row : rows) {
                         list.add(RemoteNetwork.newBuilder().setId(row.getUUID("id").toString()).setName(row.getString("name"))
                                 .setDescription(row.getString("description"))
-                                .setCreatedAt(dev.zerogate.policy.model.EngineMapping.timestamp(row.getOffsetDateTime("created_at").toInstant()))
-                                .setUpdatedAt(dev.zerogate.policy.model.EngineMapping.timestamp(row.getOffsetDateTime("updated_at").toInstant()))
+                                .setCreatedAt(dev.zerogate.policy.engine.proto.EngineMapping.timestamp(row.getOffsetDateTime("created_at").toInstant()))
+                                .setUpdatedAt(dev.zerogate.policy.engine.proto.EngineMapping.timestamp(row.getOffsetDateTime("updated_at").toInstant()))
                                 .setEtag(Long.toString(row.getLong("change_sequence"))).build());
                     }
                     return list;

@@ -1,6 +1,6 @@
 package dev.zerogate.policy.store;
 
-import dev.zerogate.policy.model.EngineMapping;
+import dev.zerogate.policy.engine.proto.EngineMapping;
 import dev.zerogate.proto.policy.v1.Revocation;
 
 import java.time.Instant;

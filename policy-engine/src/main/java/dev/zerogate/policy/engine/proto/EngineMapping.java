@@ -1,4 +1,4 @@
-package dev.zerogate.policy.model;
+package dev.zerogate.policy.engine.proto;
 
 import com.google.protobuf.Duration;
 import com.google.protobuf.Timestamp;
@@ -33,9 +33,11 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Turns the stored (proto) model into the decision engine's values. The engine's constructors
- * and parsers are where values are judged; this class only moves fields across and prefixes
- * the field paths of the engine's complaints with where they sit in the API message.
+ * Turns the proto model ({@code zerogate.policy.v1}) into the decision engine's values, for
+ * policy-svc (its stored model) and connector-svc (its copy from the policy stream). The engine's
+ * constructors and parsers are where values are judged; this class only moves fields across and
+ * prefixes the field paths of the engine's complaints with where they sit in the API message.
+ * The engine package itself never sees a proto type.
  */
 public final class EngineMapping {
 
@@ -121,13 +123,17 @@ public final class EngineMapping {
                 case MEMBER_NOT_SET -> throw new InvalidPolicyException("members", "has a member with neither user_id nor service_account_id");
             }
         }
-        GroupSource source = switch (proto.getSource()) {
+        Optional<String> idpGroupName = proto.getIdpGroupName().isEmpty() ? Optional.empty() : Optional.of(proto.getIdpGroupName());
+        return new Group(proto.getId(), proto.getName(), groupSource(proto.getSource()), idpGroupName, users, serviceAccounts);
+    }
+
+    /** The engine's group source; an unset or unknown value is UNSPECIFIED. */
+    public static GroupSource groupSource(dev.zerogate.proto.policy.v1.GroupSource source) {
+        return switch (source) {
             case GROUP_SOURCE_LOCAL -> GroupSource.LOCAL;
             case GROUP_SOURCE_IDP_SYNC -> GroupSource.IDP_SYNC;
             default -> GroupSource.UNSPECIFIED;
         };
-        Optional<String> idpGroupName = proto.getIdpGroupName().isEmpty() ? Optional.empty() : Optional.of(proto.getIdpGroupName());
-        return new Group(proto.getId(), proto.getName(), source, idpGroupName, users, serviceAccounts);
     }
 
     public static AccessRule rule(dev.zerogate.proto.policy.v1.AccessRule proto) {
