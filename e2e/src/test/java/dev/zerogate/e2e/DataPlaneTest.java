@@ -79,7 +79,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DataPlaneTest {
 
-    static final String PASSWORD = "an admin password for the data plane test";
+    // IdentityAndPolicyTest.deviceLogin approves with this password.
+    static final String PASSWORD = IdentityAndPolicyTest.PASSWORD;
 
     @TempDir
     static Path home;
@@ -93,6 +94,9 @@ class DataPlaneTest {
     static ServerSocket echo;
     static com.sun.net.httpserver.HttpServer web;
     static Path clientConfig;
+    static String adminToken;
+    static String familyGroupId;
+    static String userId;
     static final String MARKER = "zerogate-marker-" + UUID.randomUUID();
     static final HttpClient http = HttpClient.newHttpClient();
 
@@ -108,7 +112,7 @@ class DataPlaneTest {
         assertTrue(link.find(), "identity-svc printed no setup link");
         assertEquals(200, IdentityAndPolicyTest.post(identity.url() + "/setup", Map.of("token", link.group(1), "username", "admin",
                 "password", PASSWORD, "confirm", PASSWORD), null).statusCode());
-        String adminToken = field(login(Map.of()), "access_token");
+        adminToken = field(login(Map.of()), "access_token");
 
         CreateServiceAccountKeyResponse key;
         try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
@@ -143,7 +147,7 @@ class DataPlaneTest {
         web.start();
 
         // The admin's policy: a network, its connector, the two resources, a rule for the admin.
-        String userId = claim(adminToken, "sub");
+        userId = claim(adminToken, "sub");
         String connectorId;
         String networkId;
         try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
@@ -162,6 +166,7 @@ class DataPlaneTest {
             String family = admin.createGroup(CreateGroupRequest.newBuilder().setGroup(Group.newBuilder().setName("family")
                     .setSource(GroupSource.GROUP_SOURCE_LOCAL).addMembers(GroupMember.newBuilder().setUserId(userId))).build())
                     .getGroup().getId();
+            familyGroupId = family;
             admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder().setName("family → home server")
                     .setGroupId(family).addResourceIds(loopback.getId())).build());
         }
@@ -365,5 +370,61 @@ class DataPlaneTest {
         assertEquals(1, process.exitValue());
         String message = Files.readString(stderr);
         assertTrue(message.contains("access to 127.0.0.1:9 denied"), message);
+    }
+
+    /** Replaces the family group's members (the admin user, or nobody). */
+    static void setFamily(boolean withUser) {
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            Group current = admin.getGroup(dev.zerogate.proto.policy.v1.GetGroupRequest.newBuilder().setId(familyGroupId).build()).getGroup();
+            Group.Builder changed = current.toBuilder().clearMembers();
+            if (withUser) {
+                changed.addMembers(GroupMember.newBuilder().setUserId(userId));
+            }
+            admin.updateGroup(dev.zerogate.proto.policy.v1.UpdateGroupRequest.newBuilder().setGroup(changed)
+                    .setUpdateMask(com.google.protobuf.FieldMask.newBuilder().addPaths("members")).build());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Test
+    void removingTheUserFromTheGroupClosesTheOpenFlowWithinASecondAndRefusesTheNext() throws Exception {
+        Path stderr = home.resolve("revoked.err");
+        Process process = cli(home.resolve("revoked.out"), stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
+        try {
+            OutputStream in = process.getOutputStream();
+            in.write("still here\n".getBytes());
+            in.flush();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(home.resolve("revoked.out")).contains("still here") && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            assertTrue(Files.readString(home.resolve("revoked.out")).contains("still here"), "the flow is open: " + Files.readString(stderr));
+
+            Instant removedAt = Instant.now();
+            setFamily(false);
+            assertTrue(process.waitFor(10, TimeUnit.SECONDS), "the flow was not closed");
+            assertEquals(1, process.exitValue());
+            String message = Files.readString(stderr);
+            assertTrue(message.contains("ACCESS_REVOKED") || message.contains("no longer"), message);
+            // The connector's connection log says when it reset the flow, and why.
+            awaitLog(connector, "\"close_reason\":\"ACCESS_REVOKED", Duration.ofSeconds(5));
+            String closedLine = Files.readAllLines(connector.log()).stream()
+                    .filter(line -> line.contains("\"close_reason\":\"ACCESS_REVOKED")).reduce((a, b) -> b).orElseThrow();
+            Instant closedAt = Instant.parse(field(closedLine, "time"));
+            long millis = Duration.between(removedAt, closedAt).toMillis();
+            assertTrue(millis <= 1_000, "the flow was closed " + millis + " ms after the change: " + closedLine);
+
+            Path deniedErr = home.resolve("revoked-next.err");
+            Process next = cli(home.resolve("revoked-next.out"), deniedErr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
+            next.getOutputStream().close();
+            assertTrue(next.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(1, next.exitValue());
+            assertTrue(Files.readString(deniedErr).contains("denied"), Files.readString(deniedErr));
+        } finally {
+            process.destroy();
+            setFamily(true);
+        }
     }
 }

@@ -81,18 +81,27 @@ public final class TestGrants implements AutoCloseable {
 
     /** What a grant says. */
     public record Grant(String subject, String networkId, String resourceId, String destination, int port,
-                        String deviceId, String keyThumbprint, Instant expiresAt) {
+                        String deviceId, String keyThumbprint, Instant expiresAt, String ruleId) {
+
+        public Grant(String subject, String networkId, String resourceId, String destination, int port,
+                     String deviceId, String keyThumbprint, Instant expiresAt) {
+            this(subject, networkId, resourceId, destination, port, deviceId, keyThumbprint, expiresAt, UUID.randomUUID().toString());
+        }
 
         public Grant withExpiry(Instant value) {
-            return new Grant(subject, networkId, resourceId, destination, port, deviceId, keyThumbprint, value);
+            return new Grant(subject, networkId, resourceId, destination, port, deviceId, keyThumbprint, value, ruleId);
         }
 
         public Grant withDestination(String value, int newPort) {
-            return new Grant(subject, networkId, resourceId, value, newPort, deviceId, keyThumbprint, expiresAt);
+            return new Grant(subject, networkId, resourceId, value, newPort, deviceId, keyThumbprint, expiresAt, ruleId);
         }
 
         public Grant withKeyThumbprint(String value) {
-            return new Grant(subject, networkId, resourceId, destination, port, deviceId, value, expiresAt);
+            return new Grant(subject, networkId, resourceId, destination, port, deviceId, value, expiresAt, ruleId);
+        }
+
+        public Grant withResource(String value) {
+            return new Grant(subject, networkId, value, destination, port, deviceId, keyThumbprint, expiresAt, ruleId);
         }
     }
 
@@ -109,7 +118,7 @@ public final class TestGrants implements AutoCloseable {
         claims.setClaim("sid", UUID.randomUUID().toString());
         claims.setClaim("zg_net", grant.networkId());
         claims.setClaim("zg_res", grant.resourceId());
-        claims.setClaim("zg_rule", UUID.randomUUID().toString());
+        claims.setClaim("zg_rule", grant.ruleId());
         claims.setClaim("zg_dst", grant.destination());
         claims.setClaim("zg_proto", "tcp");
         claims.setClaim("zg_port", grant.port());

@@ -4,6 +4,7 @@ import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
 import dev.zerogate.proto.tunnel.v1.StreamRefused;
 import dev.zerogate.tunnel.ResetCode;
+import dev.zerogate.testkit.identity.TestCa;
 import dev.zerogate.tunnel.Session;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;

@@ -1,4 +1,4 @@
-package dev.zerogate.tunnel.netty;
+package dev.zerogate.testkit.identity;
 
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
@@ -19,16 +19,16 @@ import java.util.Date;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A throwaway CA issuing zerogate-shaped certificates (SPIFFE URI SANs), as identity-svc's does. */
-final class TestCa {
+public final class TestCa {
 
-    record Issued(KeyPair key, X509Certificate certificate) {
+    public record Issued(KeyPair key, X509Certificate certificate) {
     }
 
     private static final AtomicLong SERIAL = new AtomicLong(1);
-    final KeyPair key;
-    final X509Certificate certificate;
+    public final KeyPair key;
+    public final X509Certificate certificate;
 
-    TestCa() throws Exception {
+    public TestCa() throws Exception {
         key = newKey();
         X500Name name = new X500Name("CN=zerogate test CA");
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.valueOf(SERIAL.getAndIncrement()),
@@ -38,14 +38,14 @@ final class TestCa {
                 builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(key.getPrivate())));
     }
 
-    static KeyPair newKey() throws Exception {
+    public static KeyPair newKey() throws Exception {
         KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
         generator.initialize(new ECGenParameterSpec("secp256r1"));
         return generator.generateKeyPair();
     }
 
     /** A certificate for {@code spiffe://test.zerogate/<kind>/<id>}. */
-    Issued issue(String kind, String id) throws Exception {
+    public Issued issue(String kind, String id) throws Exception {
         KeyPair leafKey = newKey();
         JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(new X500Name("CN=zerogate test CA"),
                 BigInteger.valueOf(SERIAL.getAndIncrement()), Date.from(Instant.now().minusSeconds(60)),
