@@ -4,6 +4,7 @@ import com.google.protobuf.ByteString;
 import dev.zerogate.proto.policy.v1.AuthorizeRequest;
 import dev.zerogate.proto.policy.v1.AuthorizeResponse;
 import dev.zerogate.proto.policy.v1.Decision;
+import dev.zerogate.proto.policy.v1.DenyReason;
 import dev.zerogate.proto.policy.v1.Protocol;
 import dev.zerogate.proto.tunnel.v1.ClientJoin;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
@@ -46,8 +47,16 @@ final class TunnelClient implements AutoCloseable {
 
     /** policy-svc said no; the message is its reason, for the person. */
     static final class FlowDeniedException extends Exception {
-        FlowDeniedException(String message) {
+        private final DenyReason reason;
+
+        FlowDeniedException(DenyReason reason, String message) {
             super(message, null, false, false);
+            this.reason = reason;
+        }
+
+        /** True when the destination is no resource the person may see (split tunnelling: not ours). */
+        boolean notAResource() {
+            return reason == DenyReason.DENY_REASON_NO_MATCHING_RESOURCE;
         }
     }
 
@@ -135,7 +144,7 @@ final class TunnelClient implements AutoCloseable {
         AuthorizeResponse answer = policy.authorization().authorize(AuthorizeRequest.newBuilder()
                 .setDeviceId(deviceId).setDestination(destination).setPort(port).setProtocol(Protocol.PROTOCOL_TCP).build());
         if (answer.getDecision() != Decision.DECISION_PERMIT) {
-            throw new java.util.concurrent.CompletionException(new FlowDeniedException(answer.getReason()
+            throw new java.util.concurrent.CompletionException(new FlowDeniedException(answer.getDenyReason(), answer.getReason()
                     + (answer.getDecisionId().isEmpty() ? "" : " (decision " + answer.getDecisionId() + ")")));
         }
         Permit permit = new Permit(answer.getGrant().getToken(), answer.getRemoteNetworkId(),

@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
         // Every subcommand gets --help (and --version) too, which the usage errors point to.
         scope = CommandLine.ScopeType.INHERIT,
         subcommands = {LoginCommand.class, StatusCommand.class, LogoutCommand.class, MfaCommand.class, ResourcesCommand.class,
-                ConnectCommand.class, ForwardCommand.class, AdminCommand.class},
+                ConnectCommand.class, ForwardCommand.class, UpCommand.class, AdminCommand.class},
         versionProvider = ClientVersion.class,
         description = "Reach your private resources from anywhere, each connection authenticated and authorised.")
 public class ZerogateCommand {

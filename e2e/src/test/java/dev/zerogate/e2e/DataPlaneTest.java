@@ -428,4 +428,44 @@ class DataPlaneTest {
             setFamily(true);
         }
     }
+
+    static String curl(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--max-time", "20"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(process.waitFor(30, TimeUnit.SECONDS));
+        return process.exitValue() + " " + output;
+    }
+
+    @Test
+    void upProxiesSocksAndHttpConnectToResourcesAndRefusesTheRest() throws Exception {
+        int local;
+        try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            local = probe.getLocalPort();
+        }
+        Path stdout = home.resolve("up.out");
+        Path stderr = home.resolve("up.err");
+        Process process = cli(stdout, stderr, "up", "--listen", "127.0.0.1:" + local);
+        try {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!Files.readString(stdout).contains("zerogate up") && System.nanoTime() < deadline && process.isAlive()) {
+                Thread.sleep(100);
+            }
+            String page = "http://127.0.0.1:" + web.getAddress().getPort() + "/";
+            String viaSocks = curl("--socks5-hostname", "127.0.0.1:" + local, page);
+            assertTrue(viaSocks.startsWith("0 ") && viaSocks.contains("pi-hole admin"), viaSocks);
+            String viaConnect = curl("--proxytunnel", "-x", "http://127.0.0.1:" + local, page);
+            assertTrue(viaConnect.startsWith("0 ") && viaConnect.contains(MARKER), viaConnect);
+
+            // 127.0.0.2 is no resource of this person: refused, with a message that says so.
+            String other = curl("--proxytunnel", "-x", "http://127.0.0.1:" + local, "http://127.0.0.2:" + web.getAddress().getPort() + "/");
+            assertFalse(other.startsWith("0 "), other);
+            String refusedSocks = curl("--socks5-hostname", "127.0.0.1:" + local, "http://127.0.0.2:" + web.getAddress().getPort() + "/");
+            assertFalse(refusedSocks.startsWith("0 "), refusedSocks);
+        } finally {
+            process.destroy();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -16,6 +16,7 @@ import dev.zerogate.relay.service.RelayMetrics;
 import dev.zerogate.relay.service.RelayRefusal;
 import dev.zerogate.servicekit.grant.VerifiedGrant;
 import dev.zerogate.tunnel.Preambles;
+import dev.zerogate.tunnel.netty.Splice;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.Unpooled;

@@ -1,4 +1,4 @@
-package dev.zerogate.relay.data;
+package dev.zerogate.tunnel.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -14,19 +14,19 @@ import java.util.function.LongConsumer;
 
 /**
  * Copies every byte read on one channel to its peer, and nothing else: the relay's whole
- * per-byte cost. Reads stop while the peer cannot take more (its outbound buffer is above the
- * high-water mark) and resume when it drains, so a slow side holds back a fast one instead of
- * filling the relay's memory. A half-close (EOF) is passed on as a half-close; once both
+ * per-byte cost, and the client's direct path for destinations that are not resources. Reads
+ * stop while the peer cannot take more (its outbound buffer is above the high-water mark) and
+ * resume when it drains, so a slow side holds back a fast one instead of filling memory. A half-close (EOF) is passed on as a half-close; once both
  * directions ended, or either side closed or failed, both close. An idle event (no bytes
  * either way) closes both.
  */
-final class Splice extends ChannelInboundHandlerAdapter {
+public final class Splice extends ChannelInboundHandlerAdapter {
 
     private final Channel peer;
     private final LongConsumer bytesCounter;
     private final Runnable onIdle;
 
-    Splice(Channel peer, LongConsumer bytesCounter, Runnable onIdle) {
+    public Splice(Channel peer, LongConsumer bytesCounter, Runnable onIdle) {
         this.peer = peer;
         this.bytesCounter = bytesCounter;
         this.onIdle = onIdle;
