@@ -97,13 +97,15 @@ class DataPlaneTest {
     static String adminToken;
     static String familyGroupId;
     static String userId;
+    static String networkId;
+    static int spareConnectorPort;
     // Random throughout: a fixed prefix such as "zerogate" legitimately crosses the relay legs (gRPC method names).
     static final String MARKER = (UUID.randomUUID() + "" + UUID.randomUUID()).replace("-", "");
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        int base = FreePorts.consecutiveLoopback(6);
+        int base = FreePorts.consecutiveLoopback(7);
         postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
         identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"),
                 Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
@@ -150,7 +152,7 @@ class DataPlaneTest {
         // The admin's policy: a network, its connector, the two resources, a rule for the admin.
         userId = claim(adminToken, "sub");
         String connectorId;
-        String networkId;
+        spareConnectorPort = base + 6;
         try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
             var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
             networkId = admin.createRemoteNetwork(CreateRemoteNetworkRequest.newBuilder()
@@ -171,17 +173,7 @@ class DataPlaneTest {
             admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder().setName("family → home server")
                     .setGroupId(family).addResourceIds(loopback.getId())).build());
         }
-        Map<String, String> environment;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            environment = new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
-                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
-        }
-        environment.put("ZEROGATE_POLICY_URL", policy.url());
-        environment.put("ZEROGATE_RELAYS", "http://127.0.0.1:" + relayLeg.port());
-        environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector-state").toString());
-        connector = ServiceProcess.start("connector-svc", "connector", base + 5, null, environment, home);
-        awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(30));
+        connector = startConnector(connectorId, "connector", base + 5);
 
         clientConfig = enrolledClient();
     }
@@ -196,6 +188,22 @@ class DataPlaneTest {
         if (web != null) {
             web.stop(0);
         }
+    }
+
+    /** Provisions {@code connectorId} with identity-svc as an admin does and starts it; returns once the relay has it. */
+    static ServiceProcess startConnector(String connectorId, String instance, int port) throws Exception {
+        Map<String, String> environment;
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            environment = new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
+                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
+        }
+        environment.put("ZEROGATE_POLICY_URL", policy.url());
+        environment.put("ZEROGATE_RELAYS", "http://127.0.0.1:" + relayLeg.port());
+        environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve(instance + "-state").toString());
+        ServiceProcess started = ServiceProcess.start("connector-svc", instance, port, null, environment, home);
+        awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(30));
+        return started;
     }
 
     static String login(Map<String, String> extra) throws Exception {
@@ -467,5 +475,31 @@ class DataPlaneTest {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void whenOneOfTwoConnectorsDiesNewFlowsGoThroughTheOther() throws Exception {
+        String spareId;
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            spareId = admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()
+                    .setName("pi-2").setRemoteNetworkId(networkId)).build()).getConnector().getId();
+        }
+        ServiceProcess spare = startConnector(spareId, "connector-2", spareConnectorPort);
+        ServiceProcess dying = connector;
+        dying.close(); // the first connector goes away
+        connector = spare; // later tests read the survivor's connection log
+
+        long started = System.nanoTime();
+        Path stderr = home.resolve("failover.err");
+        Process process = cli(home.resolve("failover.out"), stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
+        try (OutputStream in = process.getOutputStream()) {
+            in.write("after the failover\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), Files.readString(stderr));
+        assertEquals("after the failover\n", Files.readString(home.resolve("failover.out")));
+        assertTrue(Files.readString(spare.log()).contains("\"event\":\"flow_closed\""), "the flow went through the survivor");
+        assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 30, "the flow took too long after the failover");
     }
 }
