@@ -144,7 +144,7 @@ public final class FlowGate implements SessionHandler.Owner {
                                 request.getDestination() + " does not resolve in the private network");
                         return;
                     }
-                    dial(session, streamId, grant, request, flow, address);
+                    dial(session, streamId, grant, request, flow, address, verdict.recheckAt());
                 }));
     }
 
@@ -157,7 +157,7 @@ public final class FlowGate implements SessionHandler.Owner {
     }
 
     private void dial(SessionHandler session, int streamId, VerifiedGrant grant, OpenStream request, FlowLog.Flow flow,
-                      InetAddress address) {
+                      InetAddress address, Optional<java.time.Instant> recheckAt) {
         new Bootstrap().group(session.eventLoop()).channel(NioSocketChannel.class)
                 .option(ChannelOption.AUTO_READ, false)
                 .option(ChannelOption.ALLOW_HALF_CLOSURE, true)
@@ -181,6 +181,7 @@ public final class FlowGate implements SessionHandler.Owner {
                     open.put(flow.flowId(), openFlow);
                     active.incrementAndGet();
                     log.opened(flow, address.getHostAddress());
+                    scheduleRecheck(openFlow, recheckAt);
                     end.attach(session, streamId, reason -> {
                         if (open.remove(flow.flowId()) != null) {
                             active.decrementAndGet();
@@ -206,6 +207,29 @@ public final class FlowGate implements SessionHandler.Owner {
                 });
             }
         }
+    }
+
+    /**
+     * A rule's expiry or the end of its time window changes the answer without any policy
+     * change: the flow is checked again then, on its session's loop.
+     */
+    private void scheduleRecheck(OpenFlow flow, Optional<java.time.Instant> at) {
+        if (at.isEmpty()) {
+            return;
+        }
+        long delayMillis = Math.max(0, java.time.Duration.between(clock.instant(), at.get()).toMillis()) + 1;
+        flow.session().eventLoop().schedule(() -> {
+            if (!open.containsKey(flow.log().flowId())) {
+                return;
+            }
+            Verdict verdict = policy.check(flow.grant(), flow.destination(), flow.port(), Protocol.TCP);
+            if (verdict.allowed()) {
+                scheduleRecheck(flow, verdict.recheckAt());
+            } else {
+                metrics.counter("zerogate_connector_flows_revoked", "reason", verdict.reason().label()).increment();
+                flow.session().reset(flow.streamId(), ResetCode.ACCESS_REVOKED, verdict.message());
+            }
+        }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
     private void refuse(SessionHandler session, int streamId, FlowLog.Flow flow, FlowRejectReason reason, String message) {

@@ -285,4 +285,24 @@ class FlowGateTest {
         assertTrue(result.startsWith("closed ACCESS_REVOKED"), result);
         assertTrue(logged.toString(StandardCharsets.UTF_8).contains("\"close_reason\":\"ACCESS_REVOKED"), logged.toString(StandardCharsets.UTF_8));
     }
+
+    @Test
+    void aFlowIsClosedWhenItsRuleExpiresWithoutAnyPolicyChange() throws Exception {
+        // The rule now expires in 1.5 s: nothing else will change.
+        AccessRule.Builder expiring = AccessRule.newBuilder().setId(Events.FAMILY_PIHOLE).setName("family → pi").setGroupId(Events.FAMILY)
+                .addResourceIds(RESOURCE).setCreatedAt(Events.timestamp(Instant.now().minusSeconds(3600)))
+                .setConditions(AccessConditions.newBuilder().setExpiresAt(Events.timestamp(Instant.now().plusMillis(1500))));
+        mirror.apply(Events.at(11, Events.upsert(expiring)));
+        Outcome outcome = new Outcome() {
+            @Override
+            public void shutdownOutput() {
+            }
+        };
+        client.eventLoop().submit(() -> client.open(OpenStream.newBuilder().setGrant(TestGrants.instance().sign(alicesGrant()))
+                .setDestination("127.0.0.1").setPort(destination.getLocalPort()).setProtocol("tcp").build(), outcome)).sync();
+
+        String result = outcome.result.get(10, TimeUnit.SECONDS);
+        assertTrue(result.startsWith("closed ACCESS_REVOKED") && result.contains("expired"), result);
+        assertEquals(1, dialled.get(), "the flow was open before the rule expired");
+    }
 }
