@@ -255,6 +255,25 @@ public final class NetLab implements AutoCloseable {
         return address;
     }
 
+    /** This machine's address on the public segment once {@link #attachHost} ran. */
+    public static final String HOST_ADDRESS = "203.0.113.100";
+
+    /**
+     * Plugs this machine (the root namespace, where the test runs) into the public segment as
+     * {@value #HOST_ADDRESS}: one more server on the internet, for a control plane that the test
+     * starts and talks to directly. It gets no route to the LANs, which stay behind their NATs.
+     * The link goes away with the internet namespace.
+     */
+    public synchronized String attachHost() {
+        ensureOpen();
+        String outside = "zg" + id + "h";
+        ip(Place.INTERNET, "link", "add", "host", "type", "veth", "peer", "name", outside, "netns", "1");
+        ip(Place.INTERNET, "link", "set", "host", "master", "br0", "up");
+        check(List.of(Tools.require("ip"), "addr", "add", HOST_ADDRESS + "/24", "dev", outside));
+        check(List.of(Tools.require("ip"), "link", "set", outside, "up"));
+        return HOST_ADDRESS;
+    }
+
     /**
      * Makes {@code name} resolve to {@code address} for processes in {@code place}, including the
      * ones already running (the file is appended to, so its bind mount sees the line).
