@@ -2,9 +2,6 @@ package dev.zerogate.e2e;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
 import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
@@ -61,7 +58,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 
 import static dev.zerogate.e2e.IdentityAndPolicyTest.claim;
 import static dev.zerogate.e2e.IdentityAndPolicyTest.field;
@@ -111,25 +107,10 @@ class DataPlaneTest {
                 Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
                         "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
         IdentityAndPolicyTest.identity = identity;
-        Matcher link = IdentityAndPolicyTest.SETUP_LINK.matcher(Files.readString(identity.log()));
-        assertTrue(link.find(), "identity-svc printed no setup link");
-        assertEquals(200, IdentityAndPolicyTest.post(identity.url() + "/setup", Map.of("token", link.group(1), "username", "admin",
-                "password", PASSWORD, "confirm", PASSWORD), null).statusCode());
-        adminToken = field(login(Map.of()), "access_token");
-
-        CreateServiceAccountKeyResponse key;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("policy-svc").build())
-                    .getServiceAccount().getId();
-            key = admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
-                    .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
-        }
+        adminToken = IdentityAndPolicyTest.createFirstAdmin();
         policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
-                Map.of("ZEROGATE_POLICY_IDENTITY_URL", identity.url(),
-                        "ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.getKey().getId(),
-                        "ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET", key.getClientSecret(),
-                        "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()), home);
+                IdentityAndPolicyTest.policyEnvironment(identity.url(), IdentityAndPolicyTest.policyServiceAccount(adminToken), home,
+                        Map.of()), home);
         int relayPublicPort = base + 4;
         relay = ServiceProcess.start("relay-svc", "relay", base + 3, null,
                 Map.of("ZEROGATE_RELAY_IDENTITY_URL", identity.url(), "ZEROGATE_RELAY_POLICY_URL", policy.url(),
@@ -206,14 +187,18 @@ class DataPlaneTest {
         return started;
     }
 
-    static String login(Map<String, String> extra) throws Exception {
-        return IdentityAndPolicyTest.deviceLogin(extra);
-    }
-
     /** A CLI config directory as `zerogate login` leaves it: credentials, device key, device certificate, CA. */
     static Path enrolledClient() throws Exception {
+        return enrolledClient(identity, home.resolve("client-config"), identity.url(), policy.url());
+    }
+
+    /**
+     * The same for a person whose CLI reaches identity-svc at {@code serverUrl} and policy-svc at
+     * {@code policyUrl} (as the person's network sees them).
+     */
+    static Path enrolledClient(ServiceProcess identity, Path configDir, String serverUrl, String policyUrl) throws Exception {
         IdentityAndPolicyTest.DeviceKey key = IdentityAndPolicyTest.DeviceKey.generate();
-        String login = login(Map.of("zg_device_key", key.thumbprint()));
+        String login = IdentityAndPolicyTest.deviceLogin(Map.of("zg_device_key", key.thumbprint()));
         EnrollDeviceResponse enrolled;
         try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
             enrolled = GrpcProbe.withBearer(EnrollmentServiceGrpc.newBlockingStub(probe.channel()), field(login, "access_token"))
@@ -224,16 +209,16 @@ class DataPlaneTest {
         HttpResponse<String> refreshed = IdentityAndPolicyTest.post(identity.url() + "/oauth2/token", Map.of("grant_type", "refresh_token",
                 "refresh_token", field(login, "refresh_token"), "client_id", "zerogate-cli"), null);
         assertEquals(200, refreshed.statusCode(), refreshed.body());
-        Path dir = Files.createDirectories(home.resolve("client-config"));
+        Path dir = Files.createDirectories(configDir);
         Base64.Encoder base64 = Base64.getEncoder();
         Files.writeString(dir.resolve("device.key"), base64.encodeToString(key.pair().getPrivate().getEncoded()) + "\n"
                 + base64.encodeToString(key.pair().getPublic().getEncoded()) + "\n");
         Files.writeString(dir.resolve("device.crt"), pem(enrolled.getCertificate().getCertificateChain(0).toByteArray()));
         Files.writeString(dir.resolve("ca.crt"), pem(enrolled.getCertificate().getTrustAnchors(0).toByteArray()));
-        Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + identity.url() + "\",\"access_token\":\""
+        Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + serverUrl + "\",\"access_token\":\""
                 + field(refreshed.body(), "access_token") + "\",\"refresh_token\":\"" + field(refreshed.body(), "refresh_token")
                 + "\",\"access_token_expires_at\":" + Instant.now().plusSeconds(840).getEpochSecond()
-                + ",\"policy_url\":\"" + policy.url() + "\"}");
+                + ",\"policy_url\":\"" + policyUrl + "\"}");
         return dir;
     }
 

@@ -75,25 +75,40 @@ class IdentityAndPolicyTest {
         identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"),
                 Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
                         "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
+        String adminToken = createFirstAdmin();
+        policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
+                policyEnvironment(identity.url(), policyServiceAccount(adminToken), home, Map.of()), home);
+    }
+
+    /** The first admin, created with the setup link identity-svc printed; returns the admin's access token. */
+    static String createFirstAdmin() throws Exception {
         Matcher link = SETUP_LINK.matcher(Files.readString(identity.log()));
         assertTrue(link.find(), "identity-svc printed no setup link");
         assertEquals(200, post(identity.url() + "/setup", Map.of("token", link.group(1), "username", "admin", "password", PASSWORD,
                 "confirm", PASSWORD), null).statusCode());
+        return field(deviceLogin(), "access_token");
+    }
 
-        String adminToken = field(deviceLogin(), "access_token");
-        CreateServiceAccountKeyResponse key;
+    /** A service account and key for policy-svc to follow identity-svc's revocations with. */
+    static CreateServiceAccountKeyResponse policyServiceAccount(String adminToken) throws Exception {
         try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
             var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
             String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("policy-svc").build())
                     .getServiceAccount().getId();
-            key = admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
+            return admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
                     .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
         }
-        policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
-                Map.of("ZEROGATE_POLICY_IDENTITY_URL", identity.url(),
-                        "ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.getKey().getId(),
-                        "ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET", key.getClientSecret(),
-                        "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()), home);
+    }
+
+    /** policy-svc's environment: identity-svc at {@code identityUrl}, signed in with {@code key}. */
+    static Map<String, String> policyEnvironment(String identityUrl, CreateServiceAccountKeyResponse key, Path home,
+                                                 Map<String, String> extra) {
+        Map<String, String> environment = new java.util.HashMap<>(Map.of("ZEROGATE_POLICY_IDENTITY_URL", identityUrl,
+                "ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.getKey().getId(),
+                "ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET", key.getClientSecret(),
+                "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()));
+        environment.putAll(extra);
+        return environment;
     }
 
     @AfterAll

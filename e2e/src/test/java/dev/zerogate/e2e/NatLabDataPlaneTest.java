@@ -1,18 +1,8 @@
 package dev.zerogate.e2e;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.util.Timestamps;
 import dev.zerogate.local.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
-import dev.zerogate.proto.identity.v1.DevicePosture;
-import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
-import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
-import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
 import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
-import dev.zerogate.proto.identity.v1.OperatingSystem;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.CreateAccessRuleRequest;
@@ -39,22 +29,17 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
 
 import static dev.zerogate.e2e.IdentityAndPolicyTest.claim;
-import static dev.zerogate.e2e.IdentityAndPolicyTest.field;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -102,26 +87,11 @@ class NatLabDataPlaneTest {
                 Map.of("QUARKUS_HTTP_HOST", "0.0.0.0", "ZEROGATE_IDENTITY_ISSUER", issuer,
                         "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
         IdentityAndPolicyTest.identity = identity;
-        Matcher link = IdentityAndPolicyTest.SETUP_LINK.matcher(Files.readString(identity.log()));
-        assertTrue(link.find(), "identity-svc printed no setup link");
-        String password = IdentityAndPolicyTest.PASSWORD;
-        assertEquals(200, IdentityAndPolicyTest.post(identity.url() + "/setup", Map.of("token", link.group(1), "username", "admin",
-                "password", password, "confirm", password), null).statusCode());
-        String adminToken = field(IdentityAndPolicyTest.deviceLogin(), "access_token");
-        CreateServiceAccountKeyResponse key;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("policy-svc").build())
-                    .getServiceAccount().getId();
-            key = admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
-                    .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
-        }
+        String adminToken = IdentityAndPolicyTest.createFirstAdmin();
         String policyUrl = "http://" + internet + ":" + (base + 2);
         policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
-                Map.of("QUARKUS_HTTP_HOST", "0.0.0.0", "ZEROGATE_POLICY_IDENTITY_URL", issuer,
-                        "ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.getKey().getId(),
-                        "ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET", key.getClientSecret(),
-                        "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy-master.key").toString()), home);
+                IdentityAndPolicyTest.policyEnvironment(issuer, IdentityAndPolicyTest.policyServiceAccount(adminToken), home,
+                        Map.of("QUARKUS_HTTP_HOST", "0.0.0.0")), home);
         relayUrl = "http://" + internet + ":" + (base + 4);
         relay = ServiceProcess.start("relay-svc", "relay", base + 3, null,
                 Map.of("QUARKUS_HTTP_HOST", "0.0.0.0", "ZEROGATE_RELAY_IDENTITY_URL", issuer, "ZEROGATE_RELAY_POLICY_URL", policyUrl,
@@ -174,7 +144,7 @@ class NatLabDataPlaneTest {
         lab.start(Place.HOME, List.of(LocalOptions.currentJava(), "-jar", connectorApp.toString()), environment, home.resolve("connector.log"));
         DataPlaneTest.awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(60));
 
-        clientConfig = enrolledClient(policyUrl);
+        clientConfig = DataPlaneTest.enrolledClient(identity, home.resolve("client-config"), "http://" + internet + ":" + identity.port(), policyUrl);
     }
 
     @AfterAll
@@ -229,33 +199,6 @@ class NatLabDataPlaneTest {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, process.waitFor(), String.join(" ", command) + ": " + output);
-    }
-
-    /** The person's CLI config, as `zerogate login` leaves it (see DataPlaneTest). */
-    static Path enrolledClient(String policyUrl) throws Exception {
-        IdentityAndPolicyTest.DeviceKey key = IdentityAndPolicyTest.DeviceKey.generate();
-        String login = IdentityAndPolicyTest.deviceLogin(Map.of("zg_device_key", key.thumbprint()));
-        EnrollDeviceResponse enrolled;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            enrolled = GrpcProbe.withBearer(EnrollmentServiceGrpc.newBlockingStub(probe.channel()), field(login, "access_token"))
-                    .enrollDevice(EnrollDeviceRequest.newBuilder().setCsr(ByteString.copyFrom(key.csr())).setDeviceName("laptop")
-                            .setPosture(DevicePosture.newBuilder().setOs(OperatingSystem.OPERATING_SYSTEM_LINUX).setOsVersion("6.8.0")
-                                    .setCollectedAt(Timestamps.fromMillis(System.currentTimeMillis()))).build());
-        }
-        HttpResponse<String> refreshed = IdentityAndPolicyTest.post(identity.url() + "/oauth2/token", Map.of("grant_type", "refresh_token",
-                "refresh_token", field(login, "refresh_token"), "client_id", "zerogate-cli"), null);
-        assertEquals(200, refreshed.statusCode(), refreshed.body());
-        Path dir = Files.createDirectories(home.resolve("client-config"));
-        Base64.Encoder base64 = Base64.getEncoder();
-        Files.writeString(dir.resolve("device.key"), base64.encodeToString(key.pair().getPrivate().getEncoded()) + "\n"
-                + base64.encodeToString(key.pair().getPublic().getEncoded()) + "\n");
-        Files.writeString(dir.resolve("device.crt"), DataPlaneTest.pem(enrolled.getCertificate().getCertificateChain(0).toByteArray()));
-        Files.writeString(dir.resolve("ca.crt"), DataPlaneTest.pem(enrolled.getCertificate().getTrustAnchors(0).toByteArray()));
-        Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + "http://" + NetLab.HOST_ADDRESS + ":" + identity.port()
-                + "\",\"access_token\":\"" + field(refreshed.body(), "access_token") + "\",\"refresh_token\":\""
-                + field(refreshed.body(), "refresh_token") + "\",\"access_token_expires_at\":"
-                + Instant.now().plusSeconds(840).getEpochSecond() + ",\"policy_url\":\"" + policyUrl + "\"}");
-        return dir;
     }
 
     /** The `zerogate` command line as it runs in the cafe. */

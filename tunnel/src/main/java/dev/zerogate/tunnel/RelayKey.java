@@ -77,10 +77,6 @@ public final class RelayKey {
         return HexFormat.of().formatHex(keyId);
     }
 
-    public boolean hasPrivate() {
-        return pair != null;
-    }
-
     public byte[] privateBytes() {
         if (pair == null) {
             throw new IllegalStateException("this is only the public half of a relay key");

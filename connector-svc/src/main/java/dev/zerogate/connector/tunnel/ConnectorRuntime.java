@@ -125,11 +125,6 @@ public class ConnectorRuntime {
         Log.infof("connector %s of network %s serves through %d relay(s)", connectorId, networkId, links.size());
     }
 
-    /** True when the policy is synced and at least one relay has registered this connector. */
-    public boolean isServing() {
-        return policyStream != null && policyStream.isSynced() && links.stream().anyMatch(RelayLink::isRegistered);
-    }
-
     void onStop(@Observes ShutdownEvent event) {
         links.forEach(RelayLink::close);
         if (policyStream != null) {

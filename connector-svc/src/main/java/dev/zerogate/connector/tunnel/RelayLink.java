@@ -64,7 +64,6 @@ public final class RelayLink implements AutoCloseable {
     private final ManagedChannel channel;
     private volatile ClientCallStreamObserver<ConnectorMessage> stream;
     private volatile RelayKey relayKey;
-    private volatile boolean registered;
     private volatile boolean closed;
     private ScheduledFuture<?> heartbeats;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
@@ -82,15 +81,6 @@ public final class RelayLink implements AutoCloseable {
         this.activeFlows = activeFlows;
         ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(ControlPlane.host(relay), ControlPlane.port(relay));
         this.channel = (ControlPlane.tls(relay) ? builder.useTransportSecurity() : builder.usePlaintext()).build();
-    }
-
-    /** True once the relay answered Welcome on the current stream. */
-    public boolean isRegistered() {
-        return registered;
-    }
-
-    public URI relay() {
-        return relay;
     }
 
     public synchronized void start() {
@@ -131,7 +121,6 @@ public final class RelayLink implements AutoCloseable {
             case WELCOME -> {
                 relayKey = RelayKey.fromPublic(Base64.getUrlEncoder().withoutPadding()
                         .encodeToString(message.getWelcome().getPreambleKey().toByteArray()));
-                registered = true;
                 backoffMillis = MIN_BACKOFF_MILLIS;
                 long interval = Math.max(1, message.getWelcome().getHeartbeatInterval().getSeconds());
                 synchronized (this) {
@@ -192,7 +181,6 @@ public final class RelayLink implements AutoCloseable {
     }
 
     private synchronized void ended(String why) {
-        registered = false;
         stream = null;
         if (heartbeats != null) {
             heartbeats.cancel(false);

@@ -78,7 +78,6 @@ public class PublicPort {
     private final Map<String, AtomicInteger> sessionsBySubject = new ConcurrentHashMap<>();
     private final AtomicInteger sessions = new AtomicInteger();
     private Channel server;
-    private int boundPort;
 
     PublicPort(RelayConfig config, RelayKeys keys, ClientAdmission admission, ConnectorRegistry connectors,
                RelayMetrics metrics, Clock clock, Vertx vertx) {
@@ -115,18 +114,13 @@ public class PublicPort {
                     }
                 });
         server = bootstrap.bind(config.host(), config.port()).sync().channel();
-        boundPort = ((java.net.InetSocketAddress) server.localAddress()).getPort();
-        Log.infof("relay public port listening on %s:%d", config.host(), boundPort);
+        Log.infof("relay public port listening on %s:%d", config.host(), ((java.net.InetSocketAddress) server.localAddress()).getPort());
     }
 
     void stop(@Observes ShutdownEvent event) {
         if (server != null) {
             server.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
-    }
-
-    public int port() {
-        return boundPort;
     }
 
     /** Marks a channel that passed the front door (so the handshake timer leaves it alone). */

@@ -49,10 +49,6 @@ public class RelayMetrics {
         openSessions.decrementAndGet();
     }
 
-    public int openSessions() {
-        return openSessions.get();
-    }
-
     public void spliced(long bytes) {
         splicedBytes.addAndGet(bytes);
     }

@@ -1,5 +1,6 @@
 package dev.zerogate.tunnel.netty;
 
+import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
 import dev.zerogate.proto.tunnel.v1.StreamRefused;
@@ -37,7 +38,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public interface Owner {
         /** Connector side: a flow is asked for. Answer later with {@link #accept} or {@link #refuse}. */
         default void onOpenRequested(SessionHandler session, int streamId, OpenStream request) {
-            session.refuse(streamId, 13, "this end accepts no streams");
+            session.refuse(streamId, FlowRejectReason.FLOW_REJECT_REASON_INTERNAL_VALUE, "this end accepts no streams");
         }
 
         /** The session ended. */
@@ -149,10 +150,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return session.isFull();
     }
 
-    public int streamCount() {
-        return session.openStreamCount();
-    }
-
     /** Connector side: the destination is dialled; {@code end} carries the stream from now on. */
     public void accept(int streamId, StreamOpened opened, StreamEnd end) {
         Binding binding = bindings.get(streamId);
@@ -200,11 +197,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Ends the session (GOAWAY) and every stream in it. */
     public void close(ResetCode code, String message) {
         session.goAway(code, message);
-    }
-
-    /** Ids of the open streams (for re-checking access). */
-    public List<Integer> streamIds() {
-        return new ArrayList<>(bindings.keySet());
     }
 
     // ---- calls from local ends (event loop) ---------------------------------------------
