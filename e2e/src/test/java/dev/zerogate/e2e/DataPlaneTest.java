@@ -2,6 +2,9 @@ package dev.zerogate.e2e;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
+import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
 import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
@@ -10,11 +13,13 @@ import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
 import dev.zerogate.proto.identity.v1.OperatingSystem;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;
+import dev.zerogate.proto.policy.v1.ConnectorLiveState;
 import dev.zerogate.proto.policy.v1.CreateAccessRuleRequest;
 import dev.zerogate.proto.policy.v1.CreateConnectorRequest;
 import dev.zerogate.proto.policy.v1.CreateGroupRequest;
 import dev.zerogate.proto.policy.v1.CreateRemoteNetworkRequest;
 import dev.zerogate.proto.policy.v1.CreateResourceRequest;
+import dev.zerogate.proto.policy.v1.GetConnectorRequest;
 import dev.zerogate.proto.policy.v1.Group;
 import dev.zerogate.proto.policy.v1.GroupMember;
 import dev.zerogate.proto.policy.v1.GroupSource;
@@ -95,6 +100,8 @@ class DataPlaneTest {
     static String userId;
     static String networkId;
     static int spareConnectorPort;
+    /** The relay's service-account key: it reports its connectors to policy-svc with it. */
+    static CreateServiceAccountKeyResponse relayKey;
     // Random throughout: a fixed prefix such as "zerogate" legitimately crosses the relay legs (gRPC method names).
     static final String MARKER = (UUID.randomUUID() + "" + UUID.randomUUID()).replace("-", "");
     static final HttpClient http = HttpClient.newHttpClient();
@@ -108,14 +115,20 @@ class DataPlaneTest {
                         "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
         IdentityAndPolicyTest.identity = identity;
         adminToken = IdentityAndPolicyTest.createFirstAdmin();
+        relayKey = relayServiceAccount();
         policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
                 IdentityAndPolicyTest.policyEnvironment(identity.url(), IdentityAndPolicyTest.policyServiceAccount(adminToken), home,
-                        Map.of()), home);
+                        Map.of("ZEROGATE_POLICY_STREAM_RELAY_SERVICE_ACCOUNTS", relayKey.getKey().getServiceAccountId())), home);
         int relayPublicPort = base + 4;
         relay = ServiceProcess.start("relay-svc", "relay", base + 3, null,
                 Map.of("ZEROGATE_RELAY_IDENTITY_URL", identity.url(), "ZEROGATE_RELAY_POLICY_URL", policy.url(),
                         "ZEROGATE_RELAY_PORT", Integer.toString(relayPublicPort), "ZEROGATE_RELAY_HOST", "127.0.0.1",
-                        "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay-state").toString()), home);
+                        "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay-state").toString(),
+                        "ZEROGATE_RELAY_IDENTITY_CLIENT_ID", relayKey.getKey().getId(),
+                        "ZEROGATE_RELAY_IDENTITY_CLIENT_SECRET", relayKey.getClientSecret(),
+                        // Longer than the live-state test's waits: only the reports made when a
+                        // connector registers or goes away can pass it.
+                        "ZEROGATE_RELAY_REPORT_INTERVAL", "60s"), home);
         relayLeg = new CapturingProxy(relayPublicPort);
 
         // The private side: an echo server and a web page on loopback.
@@ -168,6 +181,17 @@ class DataPlaneTest {
         }
         if (web != null) {
             web.stop(0);
+        }
+    }
+
+    /** A service account and key for relay-svc, as an admin creates them; policy-svc lists the account as a relay. */
+    static CreateServiceAccountKeyResponse relayServiceAccount() throws Exception {
+        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
+            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("relay-svc").build())
+                    .getServiceAccount().getId();
+            return admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
+                    .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
         }
     }
 
@@ -464,12 +488,7 @@ class DataPlaneTest {
 
     @Test
     void whenOneOfTwoConnectorsDiesNewFlowsGoThroughTheOther() throws Exception {
-        String spareId;
-        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
-            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            spareId = admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()
-                    .setName("pi-2").setRemoteNetworkId(networkId)).build()).getConnector().getId();
-        }
+        String spareId = createConnector("pi-2");
         ServiceProcess spare = startConnector(spareId, "connector-2", spareConnectorPort);
         ServiceProcess dying = connector;
         dying.close(); // the first connector goes away
@@ -486,5 +505,59 @@ class DataPlaneTest {
         assertEquals("after the failover\n", Files.readString(home.resolve("failover.out")));
         assertTrue(Files.readString(spare.log()).contains("\"event\":\"flow_closed\""), "the flow went through the survivor");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 30, "the flow took too long after the failover");
+    }
+
+    /** A connector of the home network, created in policy-svc as an admin does; returns its id. */
+    static String createConnector(String name) throws InterruptedException {
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            return admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()
+                    .setName(name).setRemoteNetworkId(networkId)).build()).getConnector().getId();
+        }
+    }
+
+    /** The connector's live state as an admin sees it in policy-svc. */
+    static ConnectorLiveState live(String connectorId) throws InterruptedException {
+        try (GrpcProbe probe = GrpcProbe.connect(policy.port())) {
+            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            return admin.getConnector(GetConnectorRequest.newBuilder().setId(connectorId).build()).getConnector().getLive();
+        }
+    }
+
+    /** Polls the connector's live state until it is {@code online} (or not); fails after {@code timeout}. */
+    static ConnectorLiveState awaitLive(String connectorId, boolean online, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        ConnectorLiveState state = live(connectorId);
+        while (state.getOnline() != online && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+            state = live(connectorId);
+        }
+        assertEquals(online, state.getOnline(), "policy-svc's live state of connector " + connectorId + " within " + timeout + ": " + state);
+        return state;
+    }
+
+    @Test
+    void policySvcShowsAConnectorOnlineWhileTheRelayHoldsItAndOfflineOnceItStops() throws Exception {
+        String id = createConnector("pi-3");
+        assertFalse(live(id).getOnline(), "never registered: offline");
+
+        ServiceProcess third = startConnector(id, "connector-3", FreePorts.loopback());
+        try {
+            // Reported on registration (debounced), not at the next periodic report (60 s here).
+            ConnectorLiveState online = awaitLive(id, true, Duration.ofSeconds(5));
+            assertEquals(1, online.getRelayIdsCount(), online.toString());
+            assertFalse(online.getVersion().isEmpty(), "the version from its Hello: " + online);
+            assertTrue(online.hasLastHeartbeatAt());
+        } finally {
+            third.close();
+        }
+        // The relay reports the connector gone as soon as its stream ends, not at the next periodic
+        // report, nor does policy-svc wait for offline_after (30 s).
+        awaitLive(id, false, Duration.ofSeconds(5));
+
+        String relayLog = Files.readString(relay.log());
+        assertFalse(relayLog.contains(relayKey.getClientSecret()), "the relay logged its client secret");
+        assertFalse(relayLog.contains("reporting connectors to policy-svc failed") || relayLog.contains("not set: this relay does not report"),
+                relayLog);
     }
 }

@@ -38,6 +38,29 @@ public interface RelayConfig {
     /** policy-svc's gRPC address as a URL, for its grant signing keys. */
     String policyUrl();
 
+    /**
+     * The relay's own service account at identity-svc (a key of it: client id and secret), with
+     * which it reports its connectors to policy-svc. Optional: without it the relay does not
+     * report, and policy-svc shows its connectors offline.
+     */
+    Identity identity();
+
+    interface Identity {
+        /** The service-account key's id, the OAuth client_id ({@code ZEROGATE_RELAY_IDENTITY_CLIENT_ID}). */
+        Optional<String> clientId();
+
+        /** The key's secret, the OAuth client_secret ({@code ZEROGATE_RELAY_IDENTITY_CLIENT_SECRET}). Secret. */
+        Optional<String> clientSecret();
+    }
+
+    /**
+     * How often the relay reports every connector registered with it to policy-svc
+     * ({@code ConnectorStateService.ReportConnectors}); it also reports promptly when one
+     * registers or goes away. Well under the connectors' offline_after (3 heartbeat intervals).
+     */
+    @WithDefault("10s")
+    Duration reportInterval();
+
     /** The {@code iss} of grants (policy-svc's {@code zerogate.policy.grants.issuer}). */
     @WithDefault("zerogate-policy")
     String grantIssuer();

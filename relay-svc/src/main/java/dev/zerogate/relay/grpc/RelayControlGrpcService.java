@@ -155,11 +155,12 @@ public class RelayControlGrpcService extends RelayControlServiceGrpc.RelayContro
             registry.register(fresh).ifPresent(previous ->
                     previous.end(Status.ABORTED.withDescription("replaced by a newer stream of the same connector").asRuntimeException()));
             long interval = config.limits().heartbeatInterval().toSeconds();
+            long offlineAfter = ConnectorRegistry.offlineAfter(config.limits().heartbeatInterval()).toSeconds();
             Instant now = clock.instant();
             fresh.send(RelayMessage.newBuilder().setWelcome(Welcome.newBuilder()
                     .setRelayId(identity.id())
                     .setHeartbeatInterval(Duration.newBuilder().setSeconds(interval))
-                    .setOfflineAfter(Duration.newBuilder().setSeconds(3 * interval))
+                    .setOfflineAfter(Duration.newBuilder().setSeconds(offlineAfter))
                     .setNegotiatedProtocolVersion(TunnelProtocol.VERSION)
                     .setLimits(SessionLimits.newBuilder()
                             .setMaxSessions(config.limits().maxSessionsPerSubject())
@@ -171,11 +172,10 @@ public class RelayControlGrpcService extends RelayControlServiceGrpc.RelayContro
                     .build());
             Log.infof("connector %s of network %s registered (version %s)", hello.getConnectorId(),
                     hello.getRemoteNetworkId(), hello.getVersion());
-            long offlineAfterMillis = 3 * interval * 1000;
             watchdog = vertx.setPeriodic(interval * 1000, id -> {
                 Registration current = registration;
-                if (current != null && current.lastHeartbeat.plusMillis(offlineAfterMillis).isBefore(clock.instant())) {
-                    fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + 3 * interval + " seconds"));
+                if (current != null && current.lastHeartbeat.plusSeconds(offlineAfter).isBefore(clock.instant())) {
+                    fail(Status.UNAVAILABLE.withDescription("no heartbeat for " + offlineAfter + " seconds"));
                 }
             });
         }

@@ -4,12 +4,14 @@ import dev.zerogate.proto.relay.v1.RelayMessage;
 import io.grpc.stub.StreamObserver;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 
 /** The connectors registered with this relay right now, by id and by network. */
@@ -74,15 +76,40 @@ public class ConnectorRegistry {
     }
 
     private final Map<String, Registration> byId = new ConcurrentHashMap<>();
+    private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+
+    /**
+     * After how long without a heartbeat a connector counts as offline: three heartbeat
+     * intervals. Told to connectors in Welcome and to policy-svc in every report.
+     */
+    public static Duration offlineAfter(Duration heartbeatInterval) {
+        return heartbeatInterval.multipliedBy(3);
+    }
+
+    /**
+     * Calls {@code listener} after every registration and every removal, on the thread that made
+     * it; it must return quickly and never block.
+     */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
 
     /** Registers {@code registration}; returns the one it replaces (same connector id), if any. */
     public Optional<Registration> register(Registration registration) {
-        return Optional.ofNullable(byId.put(registration.connectorId, registration));
+        Optional<Registration> replaced = Optional.ofNullable(byId.put(registration.connectorId, registration));
+        changed();
+        return replaced;
     }
 
     /** Forgets {@code registration} unless a newer one replaced it already. */
     public void unregister(Registration registration) {
-        byId.remove(registration.connectorId, registration);
+        if (byId.remove(registration.connectorId, registration)) {
+            changed();
+        }
+    }
+
+    private void changed() {
+        listeners.forEach(Runnable::run);
     }
 
     public int count() {

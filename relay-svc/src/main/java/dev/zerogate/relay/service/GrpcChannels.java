@@ -12,9 +12,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /** gRPC channels to the control plane from a URL: http is plaintext (loopback, tests), https is TLS. */
-final class GrpcChannels {
+public final class GrpcChannels {
 
-    static ManagedChannel forUrl(String url) {
+    public static ManagedChannel forUrl(String url) {
         URI uri = URI.create(url);
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
@@ -22,7 +22,7 @@ final class GrpcChannels {
         return (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
     }
 
-    static <T> CompletionStage<T> toStage(ListenableFuture<T> future) {
+    public static <T> CompletionStage<T> toStage(ListenableFuture<T> future) {
         CompletableFuture<T> stage = new CompletableFuture<>();
         Futures.addCallback(future, new FutureCallback<>() {
             @Override

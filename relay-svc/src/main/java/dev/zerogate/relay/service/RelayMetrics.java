@@ -10,8 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * What the relay counts: sessions paired and open, bytes spliced, and every refused
- * connection or preamble by its named reason (the {@code reason} label).
+ * What the relay counts: sessions paired and open, bytes spliced, every refused connection
+ * or preamble by its named reason (the {@code reason} label), and its reports to policy-svc.
  */
 @ApplicationScoped
 public class RelayMetrics {
@@ -21,6 +21,8 @@ public class RelayMetrics {
     private final AtomicInteger openSessions = new AtomicInteger();
     private final AtomicLong splicedBytes = new AtomicLong();
     private final Counter paired;
+    private final Counter reportsOk;
+    private final Counter reportsFailed;
 
     RelayMetrics(MeterRegistry registry, ConnectorRegistry connectors) {
         this.registry = registry;
@@ -28,6 +30,8 @@ public class RelayMetrics {
         registry.gauge("zerogate_relay_connectors_registered", connectors, ConnectorRegistry::count);
         registry.more().counter("zerogate_relay_spliced_bytes", java.util.List.of(), splicedBytes);
         this.paired = registry.counter("zerogate_relay_sessions_paired");
+        this.reportsOk = registry.counter("zerogate_relay_connector_reports", "outcome", "ok");
+        this.reportsFailed = registry.counter("zerogate_relay_connector_reports", "outcome", "failed");
     }
 
     /** A connection or preamble refused, by reason (e.g. {@code unauthenticated}, {@code handshake_timeout}). */
@@ -47,6 +51,11 @@ public class RelayMetrics {
 
     public void sessionClosed() {
         openSessions.decrementAndGet();
+    }
+
+    /** A report to policy-svc answered ({@code ok}) or failed: {@code zerogate_relay_connector_reports{outcome}}. */
+    public void reported(boolean ok) {
+        (ok ? reportsOk : reportsFailed).increment();
     }
 
     public void spliced(long bytes) {

@@ -2,9 +2,20 @@ package dev.zerogate.testkit.identity;
 
 import com.google.protobuf.Duration;
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
+import dev.zerogate.proto.policy.v1.ConnectorStateServiceGrpc;
 import dev.zerogate.proto.policy.v1.GetGrantSigningKeysRequest;
 import dev.zerogate.proto.policy.v1.GetGrantSigningKeysResponse;
+import dev.zerogate.proto.policy.v1.ReportConnectorsRequest;
+import dev.zerogate.proto.policy.v1.ReportConnectorsResponse;
+import io.grpc.Context;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import org.jose4j.jwk.EcJwkGenerator;
@@ -25,21 +36,34 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * Access grants for tests of relays and connectors: signed like policy-svc's (ES256,
  * {@code typ zg-grant+jwt}, issuer {@value #ISSUER}), with the keys served by a real gRPC
  * server on loopback answering {@code AuthorizationService.GetGrantSigningKeys} as policy-svc
- * does. The decision itself is policy-svc's job and tested there.
+ * does. The decision itself is policy-svc's job and tested there. The same server takes relays'
+ * {@code ConnectorStateService.ReportConnectors} and records them ({@link #reports()}).
  */
 public final class TestGrants implements AutoCloseable {
 
     public static final String ISSUER = "zerogate-policy";
     private static TestGrants instance;
 
+    private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Context.Key<String> PRESENTED = Context.key("authorization");
+
+    /** A report as received, with the {@code authorization} metadata it came with. */
+    public record Report(String authorization, ReportConnectorsRequest request) {}
+
     private final EllipticCurveJsonWebKey key;
     private final Server server;
+    private final BlockingQueue<Report> reports = new LinkedBlockingQueue<>();
+    private final Queue<Status> reportFailures = new ConcurrentLinkedQueue<>();
 
     private TestGrants() {
         try {
@@ -60,7 +84,28 @@ public final class TestGrants implements AutoCloseable {
                                     .setCacheTtl(Duration.newBuilder().setSeconds(300)).build());
                             responses.onCompleted();
                         }
-                    }).build().start();
+                    })
+                    .addService(ServerInterceptors.intercept(new ConnectorStateServiceGrpc.ConnectorStateServiceImplBase() {
+                        @Override
+                        public void reportConnectors(ReportConnectorsRequest request, StreamObserver<ReportConnectorsResponse> responses) {
+                            reports.add(new Report(PRESENTED.get(), request));
+                            Status failure = reportFailures.poll();
+                            if (failure != null) {
+                                responses.onError(failure.asRuntimeException());
+                                return;
+                            }
+                            responses.onNext(ReportConnectorsResponse.getDefaultInstance());
+                            responses.onCompleted();
+                        }
+                    }, new ServerInterceptor() {
+                        @Override
+                        public <Q, A> ServerCall.Listener<Q> interceptCall(ServerCall<Q, A> call, Metadata headers, ServerCallHandler<Q, A> next) {
+                            String presented = headers.get(AUTHORIZATION);
+                            return Contexts.interceptCall(Context.current().withValue(PRESENTED, presented == null ? "" : presented),
+                                    call, headers, next);
+                        }
+                    }))
+                    .build().start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -72,6 +117,16 @@ public final class TestGrants implements AutoCloseable {
             instance = new TestGrants();
         }
         return instance;
+    }
+
+    /** Relays' reports in arrival order (every one, answered or failed); a test takes them. */
+    public BlockingQueue<Report> reports() {
+        return reports;
+    }
+
+    /** The next reports are refused with these statuses, one each, in order. */
+    public void failNextReports(Status... statuses) {
+        reportFailures.addAll(List.of(statuses));
     }
 
     /** Where the keys are served, as the URL a service is configured with for policy-svc. */

@@ -20,14 +20,18 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for identity-svc's token side in tests of the other services: a real ES256 key, a
- * real JWKS served over loopback HTTP at {@code /oauth2/jwks}, and access tokens with exactly
+ * real JWKS served over loopback HTTP at {@code /oauth2/jwks}, a token endpoint
+ * ({@code /oauth2/token}) that grants client credentials to one service-account key
+ * ({@link #CLIENT_ID}), and access tokens with exactly
  * the claims identity-svc issues ({@code typ at+jwt}, {@code zg_kind}, {@code sid},
  * {@code auth_time}, {@code groups}, {@code amr}, {@code zg_dev}, {@code cnf.jkt}). The
  * services verify them with their production code. (identity-svc itself is exercised end to end
@@ -39,11 +43,17 @@ import java.util.UUID;
 public final class TestIdentity {
 
     public static final String AUDIENCE = "zerogate";
+    /** The one service account whose key the token endpoint accepts (policy-svc's test config lists it as a relay's). */
+    public static final String SERVICE_ACCOUNT_ID = "0f0f0f0f-0000-4000-8000-00000000a11a";
+    /** That key: client id and secret, as identity-svc shows them once. */
+    public static final String CLIENT_ID = "0f0f0f0f-0000-4000-8000-0000000c11e7";
+    public static final String CLIENT_SECRET = "zgsk_test-secret-of-the-test-service-account-key";
     private static TestIdentity instance;
 
     private final HttpServer server;
     private final EllipticCurveJsonWebKey key;
     private final String url;
+    private final AtomicInteger tokenRequests = new AtomicInteger();
 
     private TestIdentity() {
         try {
@@ -67,8 +77,27 @@ public final class TestIdentity {
                 out.write(body);
             }
         });
+        server.createContext("/oauth2/token", exchange -> {
+            tokenRequests.incrementAndGet();
+            String form = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String expected = "Basic " + Base64.getEncoder().encodeToString((CLIENT_ID + ":" + CLIENT_SECRET).getBytes(StandardCharsets.UTF_8));
+            boolean granted = exchange.getRequestMethod().equals("POST") && form.equals("grant_type=client_credentials")
+                    && expected.equals(exchange.getRequestHeaders().getFirst("Authorization"));
+            byte[] body = (granted ? "{\"access_token\":\"" + token(Claims.serviceAccount(SERVICE_ACCOUNT_ID))
+                    + "\",\"token_type\":\"Bearer\",\"expires_in\":900}" : "{\"error\":\"invalid_client\"}").getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(granted ? 200 : 401, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        });
         server.start();
         url = "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    /** How many requests the token endpoint has had. */
+    public int tokenRequests() {
+        return tokenRequests.get();
     }
 
     /** The one instance of this JVM, started on first use. */
