@@ -45,6 +45,15 @@ public record Credentials(@JsonProperty("server") String server,
         if (accessTokenExpiresAt - 30 > now) {
             return this;
         }
+        return refreshed(config);
+    }
+
+    /**
+     * New tokens from identity-svc now, saved: after enrolling a device, so that the access
+     * token names it ({@code zg_dev}); a token issued before enrolment cannot.
+     */
+    public Credentials refreshed(ConfigDirectory config) throws IOException, InterruptedException {
+        long now = java.time.Instant.now().getEpochSecond();
         IdentityClient.TokenAnswer answer = new IdentityClient(server).refresh(refreshToken);
         if (!answer.ok()) {
             throw new IOException("the session has ended (" + answer.errorDescription() + "); log in again: zerogate login");

@@ -86,14 +86,17 @@ public class LoginCommand implements Callable<Integer> {
                 continue;
             }
             if (answer.ok()) {
-                new Credentials(server, answer.accessToken(), answer.refreshToken(),
-                        Instant.now().plusSeconds(answer.expiresIn()).getEpochSecond(), policyUrl).save(config);
+                Credentials credentials = new Credentials(server, answer.accessToken(), answer.refreshToken(),
+                        Instant.now().plusSeconds(answer.expiresIn()).getEpochSecond(), policyUrl);
+                credentials.save(config);
                 AccessTokenView token = AccessTokenView.decode(answer.accessToken());
                 out.println("Logged in as " + token.username() + ".");
                 try {
                     var enrolled = DeviceEnroller.enroll(server, answer.accessToken(), deviceKey, config);
                     out.println("Device " + enrolled.getDevice().getName() + " enrolled (certificate valid until "
                             + Instant.ofEpochSecond(enrolled.getCertificate().getNotAfter().getSeconds()) + ").");
+                    // The token above predates the device; tunnels need one that names it.
+                    credentials.refreshed(config);
                 } catch (Exception e) {
                     err.println("zerogate: logged in, but " + e.getMessage() + "; run zerogate login again to retry.");
                     return 1;

@@ -81,7 +81,10 @@ class LocalRunCommandTest {
                 assertTrue(summary.contains(name), summary);
             }
             assertTrue(summary.contains("127.0.0.1:" + (portBase + 1)), summary);
-            assertTrue(summary.contains("http://127.0.0.1:" + (portBase + 1) + "/setup?token="), "no setup link on first start:\n" + summary);
+            // The first start made the admin and the demo itself (LocalDemoTest follows the commands).
+            assertTrue(summary.contains("Demo: a web page on 127.0.0.1:" + (portBase + 6)), summary);
+            assertTrue(summary.contains("quarkus-run.jar login --server http://127.0.0.1:" + (portBase + 1)), summary);
+            assertFalse(summary.contains("/setup?token="), "the setup link was used for the demo's admin:\n" + summary);
 
             // A second start on the same data directory is refused while the first runs.
             Outcome second = command("start", "--home", home.toString(), "--port-base", Integer.toString(portBase + 10),
@@ -97,7 +100,7 @@ class LocalRunCommandTest {
             lines.drainTo(rest);
             assertTrue(String.join("\n", rest).contains("stopped; data kept in " + home), rest.toString());
             assertFalse(Files.exists(home.resolve("zerogate-local.pid")), "pid file left behind");
-            for (int port = portBase; port <= portBase + 4; port++) {
+            for (int port = portBase; port <= portBase + LocalOptions.PORT_SPAN; port++) {
                 assertPortFree(port);
             }
         } finally {
@@ -128,7 +131,7 @@ class LocalRunCommandTest {
         assertEquals(1, failure.exitCode());
         assertTrue(failure.getMessage().startsWith("identity-svc exited with code"), failure.getMessage());
         assertTrue(failure.getMessage().contains("heap"), failure.getMessage());
-        for (int port = portBase; port <= portBase + 4; port++) {
+        for (int port = portBase; port <= portBase + LocalOptions.PORT_SPAN; port++) {
             assertPortFree(port);
         }
     }

@@ -35,7 +35,7 @@ final class LocalStackHarness {
     }
 
     static int freePortBase() {
-        return FreePorts.consecutiveLoopback(5);
+        return FreePorts.consecutiveLoopback(LocalOptions.PORT_SPAN + 1);
     }
 
     static LocalStack start(Path home, int portBase) throws LocalStack.StartFailure {

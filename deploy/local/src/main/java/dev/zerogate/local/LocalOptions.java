@@ -14,9 +14,10 @@ import java.util.Map;
  * @param readyTimeout how long each service may take to report ready
  * @param javaCommand  the {@code java} executable for the services
  * @param jvmOptions   options for every service JVM
+ * @param demo         provision the demo on the first start ({@link LocalDemo}) and serve its web page
  */
 public record LocalOptions(Path projectDir, Path home, int portBase, Duration readyTimeout,
-                           String javaCommand, List<String> jvmOptions) {
+                           String javaCommand, List<String> jvmOptions, boolean demo) {
 
     /** Ports 7400 to 7404: PostgreSQL, identity-svc, policy-svc, relay-svc, connector-svc. */
     public static final int DEFAULT_PORT_BASE = 7400;
@@ -24,12 +25,40 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
     /** Small heaps: four JVMs share one laptop or one small server. */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+    /** The highest port of a run is the port base plus this (the demo web page). */
+    public static final int PORT_SPAN = LocalDemo.WEB_PAGE_PORT_OFFSET;
+
     public LocalOptions {
-        if (portBase < 1024 || portBase > 65535 - ServiceSpec.ALL.size()) {
-            throw new IllegalArgumentException("port base " + portBase + " is out of range 1024.." + (65535 - ServiceSpec.ALL.size()));
+        if (portBase < 1024 || portBase > 65535 - PORT_SPAN) {
+            throw new IllegalArgumentException("port base " + portBase + " is out of range 1024.." + (65535 - PORT_SPAN));
         }
         home = home.toAbsolutePath().normalize();
         projectDir = projectDir.toAbsolutePath().normalize();
+    }
+
+    /** A run without the demo: the services only, the first admin made by hand with the setup link. */
+    public LocalOptions(Path projectDir, Path home, int portBase, Duration readyTimeout, String javaCommand, List<String> jvmOptions) {
+        this(projectDir, home, portBase, readyTimeout, javaCommand, jvmOptions, false);
+    }
+
+    /** The same run with the demo switched on or off. */
+    public LocalOptions withDemo(boolean on) {
+        return new LocalOptions(projectDir, home, portBase, readyTimeout, javaCommand, jvmOptions, on);
+    }
+
+    /** identity-svc's URL in this run, also its issuer and the connector's ZEROGATE_URL. */
+    public String identityUrl() {
+        return "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase);
+    }
+
+    /** policy-svc's URL in this run. */
+    public String policyUrl() {
+        return "http://127.0.0.1:" + ServiceSpec.ALL.get(1).port(portBase);
+    }
+
+    /** The relay's public port, where clients and connectors dial in. */
+    public String relayUrl() {
+        return "http://127.0.0.1:" + (portBase + LocalDemo.RELAY_PUBLIC_PORT_OFFSET);
     }
 
     /** The runnable application a service's build produces. */
@@ -45,19 +74,19 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
     public Map<String, String> extraEnvironment(ServiceSpec spec) {
         return switch (spec.name()) {
             case "identity-svc" -> Map.of(
-                    "ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + spec.port(portBase),
+                    "ZEROGATE_IDENTITY_ISSUER", identityUrl(),
                     "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity").resolve("master.key").toString());
             case "policy-svc" -> Map.of(
                     // identity-svc is started first; its issuer URL is also where its JWKS is.
-                    "ZEROGATE_POLICY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase),
+                    "ZEROGATE_POLICY_IDENTITY_URL", identityUrl(),
                     "ZEROGATE_POLICY_MASTER_KEY_FILE", home.resolve("policy").resolve("master.key").toString());
             case "relay-svc" -> Map.of(
-                    "ZEROGATE_RELAY_IDENTITY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(0).port(portBase),
-                    "ZEROGATE_RELAY_POLICY_URL", "http://127.0.0.1:" + ServiceSpec.ALL.get(1).port(portBase),
-                    "ZEROGATE_RELAY_PORT", Integer.toString(portBase + 5),
+                    "ZEROGATE_RELAY_IDENTITY_URL", identityUrl(),
+                    "ZEROGATE_RELAY_POLICY_URL", policyUrl(),
+                    "ZEROGATE_RELAY_PORT", Integer.toString(portBase + LocalDemo.RELAY_PUBLIC_PORT_OFFSET),
                     "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay").toString());
-            // The local run has no admin yet to provision its connector: it runs without a
-            // control plane (no credentials) until the run provisions one.
+            // Without a provisioned demo the local run has no admin to provision its connector
+            // with: it runs without a control plane (no credentials). LocalDemo overrides this.
             case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString(),
                     "ZEROGATE_CONNECTOR_CONTROL_PLANE_ENABLED", "false");
             default -> Map.of();

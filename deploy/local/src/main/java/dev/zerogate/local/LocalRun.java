@@ -42,6 +42,7 @@ public final class LocalRun {
         Path home = defaultHome();
         Path project = Path.of(System.getProperty("zerogate.project", ".")).toAbsolutePath();
         int portBase = LocalOptions.DEFAULT_PORT_BASE;
+        boolean demo = true;
         try {
             while (!rest.isEmpty()) {
                 String option = rest.pop();
@@ -49,6 +50,7 @@ public final class LocalRun {
                     case "--home" -> home = Path.of(value(rest, option));
                     case "--project" -> project = Path.of(value(rest, option));
                     case "--port-base" -> portBase = Integer.parseInt(value(rest, option));
+                    case "--no-demo" -> demo = false;
                     case "-h", "--help" -> {
                         out.print(usage());
                         return 0;
@@ -57,7 +59,7 @@ public final class LocalRun {
                 }
             }
             LocalOptions options = new LocalOptions(project, home, portBase, LocalOptions.DEFAULT_READY_TIMEOUT,
-                    LocalOptions.currentJava(), LocalOptions.DEFAULT_JVM_OPTIONS);
+                    LocalOptions.currentJava(), LocalOptions.DEFAULT_JVM_OPTIONS, demo);
             return switch (command) {
                 case "start" -> start(options, out, err);
                 case "stop" -> stop(options, out, err);
@@ -89,13 +91,16 @@ public final class LocalRun {
 
     static String usage() {
         return """
-                usage: zerogate-local [start|stop|status] [--home DIR] [--port-base PORT]
+                usage: zerogate-local [start|stop|status] [--home DIR] [--port-base PORT] [--no-demo]
                   start      run PostgreSQL and every service in the foreground; Ctrl-C stops them
                   stop       stop the run that uses the same data directory
                   status     say whether a run is up, and where
                   --home DIR         data directory (default $ZEROGATE_HOME or ~/.zerogate/local)
                   --port-base PORT   PostgreSQL on PORT, identity-svc PORT+1, policy-svc PORT+2,
-                                     relay-svc PORT+3, connector-svc PORT+4 (default 7400)
+                                     relay-svc PORT+3 (its public port PORT+5), connector-svc PORT+4,
+                                     the demo web page PORT+6 (default 7400)
+                  --no-demo          on a first start, create no admin and no demo: print the setup
+                                     link for the first admin instead, and run the connector idle
                 """;
     }
 
@@ -155,32 +160,54 @@ public final class LocalRun {
             out.printf("  %-14s %-30s %s%n", s.spec().name(), "127.0.0.1:" + s.port() + " (gRPC+HTTP)", s.healthUrl());
         }
         out.println();
-        setupLink(options).ifPresent(link -> {
-            out.println("No admin exists yet. Create one with this one-time link (valid 24 h):");
-            out.println("  " + link);
-            out.println("then log in from a terminal:  java -jar client/target/quarkus-app/quarkus-run.jar login");
-            out.println();
-        });
+        if (stack.demo().isPresent()) {
+            printDemo(options, out);
+        } else {
+            setupLink(options).ifPresent(link -> {
+                out.println("No admin exists yet. Create one with this one-time link (valid 24 h):");
+                out.println("  " + link);
+                out.println("then log in from a terminal:  java -jar client/target/quarkus-app/quarkus-run.jar login");
+                out.println();
+            });
+            stack.demoNotProvisioned().ifPresent(reason -> {
+                out.println("No demo: " + reason);
+                out.println();
+            });
+        }
         out.println("data: " + options.home() + "   logs: " + options.logDir());
         out.println("Ctrl-C (or ./zerogate-local stop) stops everything; the data stays for the next start.");
         out.flush();
     }
 
+    /**
+     * The commands that reach the demo page through the tunnel, as the person types them: log in
+     * as the admin the run created, forward a local port through relay and connector, open it.
+     */
+    public static void printDemo(LocalOptions options, PrintStream out) {
+        String zerogate = "java -jar " + options.projectDir().resolve("client/target/quarkus-app/quarkus-run.jar");
+        boolean defaultPorts = options.portBase() == LocalOptions.DEFAULT_PORT_BASE;
+        int webPort = options.portBase() + LocalDemo.WEB_PAGE_PORT_OFFSET;
+        int localPort = options.portBase() + 80;
+        out.println("Demo: a web page on 127.0.0.1:" + webPort + " is a resource of the network \"local demo\", behind the local");
+        out.println("connector. Reach it through the tunnel (client -> relay -> connector) as the admin the run created,");
+        out.println("user " + LocalDemo.ADMIN + ", password in " + LocalDemo.adminPasswordFile(options) + ":");
+        out.println("  " + zerogate + " login" + (defaultPorts ? "" : " --server " + options.identityUrl() + " --policy-url " + options.policyUrl()));
+        out.println("  " + zerogate + " forward " + localPort + ":127.0.0.1:" + webPort
+                + (defaultPorts ? "" : " --relay-url " + options.relayUrl()) + "    (leave it running)");
+        out.println("  curl http://127.0.0.1:" + localPort + "/    (or open it in a browser)");
+        out.println();
+    }
+
     /** The setup link identity-svc printed during this start, if it printed one (no admin yet). */
     static Optional<String> setupLink(LocalOptions options) {
-        try {
-            String log = Files.readString(options.logDir().resolve("identity-svc.log"));
-            // Only this start's part of the appended log counts.
-            String thisStart = log.substring(Math.max(0, log.lastIndexOf("---- ")));
-            java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/setup\\?token=[A-Za-z0-9_-]+)").matcher(thisStart);
-            String last = null;
-            while (link.find()) {
-                last = link.group(1);
-            }
-            return Optional.ofNullable(last);
-        } catch (IOException e) {
-            return Optional.empty();
+        // Only this start's part of the appended log counts.
+        String thisStart = LocalStack.thisStartsLog(options.logDir().resolve("identity-svc.log"));
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("(http\\S+/setup\\?token=[A-Za-z0-9_-]+)").matcher(thisStart);
+        String last = null;
+        while (link.find()) {
+            last = link.group(1);
         }
+        return Optional.ofNullable(last);
     }
 
     private static int stop(LocalOptions options, PrintStream out, PrintStream err) {

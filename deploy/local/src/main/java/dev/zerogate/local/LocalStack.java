@@ -20,6 +20,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,6 +59,7 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(15);
     private static final Duration POLL_INTERVAL = Duration.ofMillis(250);
     private static final int LOG_TAIL_LINES = 25;
+    private static final String CONNECTOR = "connector-svc";
 
     private final LocalOptions options;
     private final PrintStream out;
@@ -66,7 +68,10 @@ public final class LocalStack implements AutoCloseable {
     // start() is still going, and must stop exactly what has been started.
     private EmbeddedPostgresServer postgres;
     private final List<RunningService> services = new ArrayList<>();
+    private DemoWebPage demoWebPage;
     private boolean closed;
+    // Written by start() before it returns; read after.
+    private volatile LocalDemo.ConnectorSetup connectorSetup;
 
     private LocalStack(LocalOptions options, PrintStream out) {
         this.options = options;
@@ -139,10 +144,91 @@ public final class LocalStack implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_PASSWORD", login.password());
             }
             env.putAll(options.extraEnvironment(spec));
+            if (spec.name().equals(CONNECTOR)) {
+                // The connector is provisioned through the others: they must be up first.
+                for (RunningService service : services()) {
+                    awaitReady(service);
+                }
+                env.putAll(prepareConnector());
+            }
             launch(spec, applications.get(i), env);
         }
         for (RunningService service : services()) {
             awaitReady(service);
+        }
+        Optional<LocalDemo.Provisioned> demo = demo();
+        if (demo.isPresent()) {
+            awaitRegistration(demo.get());
+        }
+    }
+
+    /** The demo's web page and provisioning (when the run has the demo on): the connector's environment. */
+    private Map<String, String> prepareConnector() throws StartFailure, IOException {
+        if (!options.demo()) {
+            return Map.of();
+        }
+        DemoWebPage page = DemoWebPage.start(options.portBase() + LocalDemo.WEB_PAGE_PORT_OFFSET);
+        synchronized (this) {
+            demoWebPage = page;
+        }
+        Optional<String> setupToken = LocalRun.setupLink(options).map(link -> link.substring(link.indexOf("token=") + "token=".length()));
+        try {
+            connectorSetup = LocalDemo.prepare(options, setupToken);
+        } catch (IOException e) {
+            throw new StartFailure(1, "the demo could not be provisioned: " + e.getMessage()
+                    + " (logs: " + options.logDir() + ")");
+        }
+        return connectorSetup.environment();
+    }
+
+    /** The demo, when this run has it provisioned. */
+    public Optional<LocalDemo.Provisioned> demo() {
+        LocalDemo.ConnectorSetup setup = connectorSetup;
+        return setup == null ? Optional.empty() : setup.demo();
+    }
+
+    /** Why the run has no demo although it was asked for, if so. */
+    public Optional<String> demoNotProvisioned() {
+        LocalDemo.ConnectorSetup setup = connectorSetup;
+        return setup == null ? Optional.empty() : setup.notProvisioned();
+    }
+
+    /**
+     * Waits until the relay has the demo's connector registered, so that the printed commands
+     * work when they are printed. A connector that does not register fails the start: its log
+     * says why (for example, credentials lost from its state directory).
+     */
+    private void awaitRegistration(LocalDemo.Provisioned demo) throws StartFailure, InterruptedException {
+        RunningService relay = service("relay-svc");
+        RunningService connector = service(CONNECTOR);
+        String registered = "connector " + demo.connectorId() + " of network " + demo.networkId() + " registered";
+        Instant deadline = Instant.now().plus(options.readyTimeout());
+        while (Instant.now().isBefore(deadline)) {
+            if (thisStartsLog(relay.log()).contains(registered)) {
+                return;
+            }
+            if (!connector.process().isAlive()) {
+                throw new StartFailure(1, CONNECTOR + " exited with code " + connector.process().exitValue()
+                        + ". Last lines of " + connector.log() + ":\n" + tail(connector.log()));
+            }
+            Thread.sleep(POLL_INTERVAL.toMillis());
+        }
+        throw new StartFailure(1, "the demo's connector did not register with the relay within " + options.readyTimeout().toSeconds()
+                + " s. Last lines of " + connector.log() + ":\n" + tail(connector.log()));
+    }
+
+    private RunningService service(String name) {
+        return services().stream().filter(s -> s.spec().name().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalStateException(name + " is not running"));
+    }
+
+    /** The part of an appended service log written since this start's "---- " line. */
+    static String thisStartsLog(Path log) {
+        try {
+            String text = Files.readString(log);
+            return text.substring(Math.max(0, text.lastIndexOf("---- ")));
+        } catch (IOException e) {
+            return "";
         }
     }
 
@@ -152,6 +238,10 @@ public final class LocalStack implements AutoCloseable {
         wanted.put("PostgreSQL", options.portBase() + ServiceSpec.POSTGRES_PORT_OFFSET);
         for (ServiceSpec spec : ServiceSpec.ALL) {
             wanted.put(spec.name(), spec.port(options.portBase()));
+        }
+        wanted.put("relay-svc's public port", options.portBase() + LocalDemo.RELAY_PUBLIC_PORT_OFFSET);
+        if (options.demo()) {
+            wanted.put("the demo web page", options.portBase() + LocalDemo.WEB_PAGE_PORT_OFFSET);
         }
         for (Map.Entry<String, Integer> entry : wanted.entrySet()) {
             try (ServerSocket probe = new ServerSocket()) {
@@ -240,6 +330,7 @@ public final class LocalStack implements AutoCloseable {
     public void close() {
         List<RunningService> toStop;
         EmbeddedPostgresServer database;
+        DemoWebPage page;
         synchronized (this) {
             if (closed) {
                 return;
@@ -247,6 +338,10 @@ public final class LocalStack implements AutoCloseable {
             closed = true;
             toStop = new ArrayList<>(services);
             database = postgres;
+            page = demoWebPage;
+        }
+        if (page != null) {
+            page.close();
         }
         Collections.reverse(toStop);
         toStop.forEach(s -> s.process().destroy());
