@@ -116,22 +116,43 @@ final class TunnelClient implements AutoCloseable {
     CompletableFuture<Integer> open(String destination, int port, StreamEnd end,
                                     java.util.function.BiConsumer<SessionHandler, Integer> bound) {
         return CompletableFuture.supplyAsync(() -> permit(destination, port), deciding)
-                .thenCompose(permit -> session(permit).thenCompose(session -> {
-                    CompletableFuture<Integer> opened = new CompletableFuture<>();
-                    session.eventLoop().execute(() -> {
-                        if (!session.isOpen() || session.isFull()) {
-                            sessions.remove(permit.networkId());
-                            opened.completeExceptionally(new IOException("the session ended; try again"));
-                            return;
-                        }
-                        int id = session.open(OpenStream.newBuilder().setGrant(permit.grant())
-                                .setDestination(destination).setPort(port).setProtocol("tcp")
-                                .setFlowId(UUID.randomUUID().toString()).build(), end);
-                        bound.accept(session, id);
-                        opened.complete(id);
-                    });
-                    return opened;
-                }));
+                .thenCompose(permit -> openIn(permit, destination, port, end, bound, true));
+    }
+
+    /**
+     * Opens the stream in the network's session. A session that ended, or that holds its limit
+     * of streams ({@link dev.zerogate.tunnel.TunnelProtocol#MAX_STREAMS_PER_SESSION}), is
+     * replaced by a new one, once per flow: the full one keeps carrying its streams.
+     */
+    private CompletableFuture<Integer> openIn(Permit permit, String destination, int port, StreamEnd end,
+                                              java.util.function.BiConsumer<SessionHandler, Integer> bound, boolean mayReplace) {
+        CompletableFuture<SessionHandler> current = session(permit);
+        return current.thenCompose(session -> {
+            CompletableFuture<Integer> opened = new CompletableFuture<>();
+            session.eventLoop().execute(() -> {
+                if (!session.isOpen() || session.isFull()) {
+                    sessions.remove(permit.networkId(), current);
+                    if (mayReplace) {
+                        openIn(permit, destination, port, end, bound, false).whenComplete((id, failure) -> {
+                            if (failure != null) {
+                                opened.completeExceptionally(failure);
+                            } else {
+                                opened.complete(id);
+                            }
+                        });
+                    } else {
+                        opened.completeExceptionally(new IOException("the session ended; try again"));
+                    }
+                    return;
+                }
+                int id = session.open(OpenStream.newBuilder().setGrant(permit.grant())
+                        .setDestination(destination).setPort(port).setProtocol("tcp")
+                        .setFlowId(UUID.randomUUID().toString()).build(), end);
+                bound.accept(session, id);
+                opened.complete(id);
+            });
+            return opened;
+        });
     }
 
     /** A live grant for the flow, from the cache or a new decision. */

@@ -66,6 +66,11 @@ final class Children {
         return register(new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()));
     }
 
+    /** Starts a child set up by the caller (its output already redirected), stopped like the others on exit. */
+    static synchronized Process start(ProcessBuilder builder) throws IOException {
+        return register(builder);
+    }
+
     private static synchronized Process register(ProcessBuilder builder) throws IOException {
         if (exiting) {
             throw new IOException("the benchmark is exiting");

@@ -32,7 +32,7 @@ public final class TunnelBench {
 
     /** The rows, in order. A zerogate path is added here. */
     static List<TunnelPath> paths() {
-        return List.of(new RawPath(), new HaproxyPath(), new StunnelHaproxyStunnelPath());
+        return List.of(new RawPath(), new HaproxyPath(), new StunnelHaproxyStunnelPath(), new ZerogatePath());
     }
 
     record Options(long mib, int connections) {
@@ -88,16 +88,30 @@ public final class TunnelBench {
                 try (path) {
                     row = measure(path, farEnd.address(), options);
                     notes.addAll(path.notes());
+                    System.out.println("  " + row.summary());
+                    notes.addAll(extraFigures(path));
                 } catch (Exception e) {
                     row = ResultTable.Row.skipped(path, "failed: " + e);
+                    System.out.println("  " + row.summary());
                 }
-                System.out.println("  " + row.summary());
                 rows.add(row);
             }
         }
         ResultTable.print(System.out, rows, StunnelHaproxyStunnelPath.NAME);
         notes.forEach(note -> System.out.println("  " + note));
         System.out.println("  load average after: " + loadAverage());
+    }
+
+    /** The path's own further figures, printed as they come; a failure is one line, not a lost row. */
+    private static List<String> extraFigures(TunnelPath path) {
+        List<String> lines;
+        try {
+            lines = path.extraFigures();
+        } catch (Exception e) {
+            lines = List.of(path.name() + ": further figures failed: " + e);
+        }
+        lines.forEach(line -> System.out.println("  " + line));
+        return lines;
     }
 
     /** The 1, 5 and 15 minute load averages, or "unknown" off Linux. */

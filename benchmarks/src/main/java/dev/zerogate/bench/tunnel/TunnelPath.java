@@ -47,6 +47,14 @@ public interface TunnelPath extends AutoCloseable {
         return List.of();
     }
 
+    /**
+     * Figures only this path has, measured after the table's (e.g. a zerogate path's first-flow
+     * latency and memory with many idle flows), each a printable line; none by default.
+     */
+    default List<String> extraFigures() throws Exception {
+        return List.of();
+    }
+
     /** Stops everything {@link #start} started and removes its files; safe to call more than once. */
     @Override
     void close();

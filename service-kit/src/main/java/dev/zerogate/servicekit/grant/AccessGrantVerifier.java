@@ -65,6 +65,15 @@ public final class AccessGrantVerifier {
 
     private volatile Keys keys = new Keys("", Map.of());
 
+    /** A grant whose signature held under the key set {@code jwksJson}, with its parsed claims. */
+    private record VerifiedSignature(String jwksJson, JwtClaims claims, Instant expiresAt) {
+    }
+
+    /** Grants are short-lived and reused per destination; this bounds memory, not correctness. */
+    static final int MAX_REMEMBERED_GRANTS = 4096;
+    private static final int MAX_REMEMBERED_GRANT_LENGTH = 4096;
+    private final Map<String, VerifiedSignature> verifiedSignatures = new java.util.concurrent.ConcurrentHashMap<>();
+
     /**
      * @param issuer   policy-svc's issuer name ({@code zerogate.policy.grants.issuer})
      * @param audience {@link GrantClaims#RELAY_AUDIENCE} or {@link GrantClaims#CONNECTOR_AUDIENCE}
@@ -100,8 +109,21 @@ public final class AccessGrantVerifier {
         }
     }
 
-    /** Verifies {@code grant} against the keys of {@code jwksJson} (a JWK Set as JSON text). */
+    /**
+     * Verifies {@code grant} against the keys of {@code jwksJson} (a JWK Set as JSON text).
+     *
+     * <p>A grant whose signature held is remembered by its exact text with the key set text it
+     * held under: the client reuses one grant for every flow to the same destination and port
+     * while it lives, and an ECDSA P-256 check costs the JDK about a millisecond, most of a
+     * connector's cost per new flow. The same bytes under the same keys verify the same way, so
+     * a hit only re-checks the claims against the clock (expiry); another key set text (a key
+     * rotated or withdrawn) verifies afresh.
+     */
     public VerifiedGrant verify(String grant, String jwksJson) throws GrantRejectedException {
+        VerifiedSignature remembered = verifiedSignatures.get(grant);
+        if (remembered != null && remembered.jwksJson().equals(jwksJson)) {
+            return checkClaims(remembered.claims());
+        }
         JsonWebSignature jws = parseHeader(grant);
         String kid = (String) header(jws, "kid");
         PublicKey key = kid == null ? null : keysOf(jwksJson).get(kid);
@@ -115,7 +137,24 @@ public final class AccessGrantVerifier {
         } catch (InvalidJwtException | RuntimeException e) {
             throw new GrantRejectedException(Reason.MALFORMED, "grant claims are not a JSON object");
         }
-        return checkClaims(claims);
+        VerifiedGrant verified = checkClaims(claims);
+        remember(grant, new VerifiedSignature(jwksJson, claims, verified.expiresAt()));
+        return verified;
+    }
+
+    /** Bounded: expired grants go first; if that is not enough, everything (it is only a cache). */
+    private void remember(String grant, VerifiedSignature verified) {
+        if (grant.length() > MAX_REMEMBERED_GRANT_LENGTH) {
+            return;
+        }
+        if (verifiedSignatures.size() >= MAX_REMEMBERED_GRANTS) {
+            Instant now = clock.instant();
+            verifiedSignatures.values().removeIf(entry -> !now.isBefore(entry.expiresAt().plus(clockSkew)));
+            if (verifiedSignatures.size() >= MAX_REMEMBERED_GRANTS) {
+                verifiedSignatures.clear();
+            }
+        }
+        verifiedSignatures.put(grant, verified);
     }
 
     /**

@@ -318,6 +318,45 @@ class AccessGrantVerifierTest {
     }
 
     @Test
+    void aGrantVerifiedOnceIsCheckedAgainstAKeyReplacedUnderItsKid() throws Exception {
+        String grant = sign(goodClaims());
+        relay.verify(grant, JWKS);
+        // Same kid, another key: what was verified under the old key set proves nothing now.
+        assertEquals(Reason.BAD_SIGNATURE, assertThrows(GrantRejectedException.class,
+                () -> relay.verify(grant, jwks(OTHER_KEY, KID))).reason());
+        // And the refusal did not spoil the grant under the key set it was signed for.
+        assertEquals("0190f6b8-7c1e-7a3b-9f2d-5e4c3b2a1f02", relay.verify(grant, JWKS).decisionId());
+    }
+
+    @Test
+    void aGrantVerifiedOnceStillExpires() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
+        Clock moving = new Clock() {
+            @Override
+            public ZoneOffset getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return now.get();
+            }
+        };
+        AccessGrantVerifier verifier = new AccessGrantVerifier(ISSUER, GrantClaims.CONNECTOR_AUDIENCE, SKEW, moving);
+        String grant = sign(goodClaims());
+        for (int i = 0; i < 3; i++) {
+            assertEquals(NOW.plusSeconds(290), verifier.verify(grant, JWKS).expiresAt());
+        }
+        now.set(NOW.plusSeconds(290).plus(SKEW));
+        assertEquals(Reason.EXPIRED, assertThrows(GrantRejectedException.class, () -> verifier.verify(grant, JWKS)).reason());
+    }
+
+    @Test
     void keyOfAnotherKindUnderOurKidIsNeverUsed() throws Exception {
         String rsa = RsaJwkGenerator.generateJwk(2048).toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)
                 .replaceFirst("\\{", "{\"kid\":\"" + KID + "\",");
