@@ -3,7 +3,10 @@ package dev.zerogate.e2e;
 import dev.zerogate.local.LocalDemo;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.local.LocalStack;
+import dev.zerogate.proto.policy.v1.GetConnectorRequest;
+import dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc;
 import dev.zerogate.testkit.FreePorts;
+import dev.zerogate.testkit.GrpcProbe;
 import dev.zerogate.testkit.ZerogateCli;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,6 +92,12 @@ class LocalDemoTest {
         cli.login(options.identityUrl(), options.policyUrl(), LocalDemo.ADMIN, password, Duration.ofSeconds(60));
         assertTrue(fetchThroughForward(options, webPort).contains("You reached the zerogate demo"));
         assertTrue(connectorLog().contains("\"event\":\"flow_closed\""), "the page came through the connector, which logs each flow");
+        // The run gave the relay a service account that policy-svc trusts: admins see the connector online.
+        assertTrue(connectorOnline(options, demo.get().connectorId()), "policy-svc shows the demo connector online");
+        for (String service : List.of("policy-svc", "relay-svc")) {
+            Path key = home.resolve("secrets").resolve(service + ".client");
+            assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(key)), service);
+        }
 
         // A restart: same demo, no new bootstrap tokens, the connector signs in with what it stored.
         stack.close();
@@ -119,6 +128,23 @@ class LocalDemoTest {
         } finally {
             forward.destroy();
             forward.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Polls policy-svc's live state of the connector (as the run's admin) for up to 15 s. */
+    private static boolean connectorOnline(LocalOptions options, String connectorId) throws Exception {
+        String token = LocalDemo.signInAsAdmin(options);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        try (GrpcProbe probe = GrpcProbe.connect(options.portBase() + 2)) {
+            var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(probe.channel()), token);
+            while (true) {
+                boolean online = admin.getConnector(GetConnectorRequest.newBuilder().setId(connectorId).build()).getConnector()
+                        .getLive().getOnline();
+                if (online || System.nanoTime() > deadline) {
+                    return online;
+                }
+                Thread.sleep(200);
+            }
         }
     }
 

@@ -155,21 +155,29 @@ final class ZerogatePath implements TunnelPath {
      */
     private String cpuPerGigabyte() throws Exception {
         long bytes = 1L << 30;
-        long[] before = {cpuMillis(forward.pid()), cpuMillis(pidOf("relay-svc")), cpuMillis(pidOf("connector-svc"))};
+        long[] pids = {forward.pid(), pidOf("relay-svc"), pidOf("connector-svc")};
+        long[][] before = new long[3][];
+        for (int i = 0; i < 3; i++) {
+            before[i] = cpuMillis(pids[i]);
+        }
         Load.Throughput flow = Load.throughput(forwardEntry, 1, bytes, Duration.ofSeconds(300));
-        long[] after = {cpuMillis(forward.pid()), cpuMillis(pidOf("relay-svc")), cpuMillis(pidOf("connector-svc"))};
-        double gigabytes = bytes / 1e9;
-        return String.format("%s: CPU seconds per GB moved (one flow of 1 GiB at %,.0f MB/s): client %.2f, relay %.2f, connector %.2f",
-                NAME, flow.megabytesPerSecond(), (after[0] - before[0]) / 1e3 / gigabytes, (after[1] - before[1]) / 1e3 / gigabytes,
-                (after[2] - before[2]) / 1e3 / gigabytes);
+        StringBuilder line = new StringBuilder(String.format("%s: CPU seconds per GB moved, user + system (one flow of 1 GiB at %,.0f MB/s):",
+                NAME, flow.megabytesPerSecond()));
+        String[] names = {"client", "relay", "connector"};
+        for (int i = 0; i < 3; i++) {
+            long[] after = cpuMillis(pids[i]);
+            line.append(String.format(" %s %.2f + %.2f%s", names[i], (after[0] - before[i][0]) / 1e3 / (bytes / 1e9),
+                    (after[1] - before[i][1]) / 1e3 / (bytes / 1e9), i < 2 ? "," : ""));
+        }
+        return line.toString();
     }
 
-    /** User + system CPU time of a process in milliseconds (fields 14 and 15 of /proc/PID/stat, in clock ticks of 10 ms). */
-    private static long cpuMillis(long pid) throws IOException {
+    /** User and system CPU time of a process in milliseconds (fields 14 and 15 of /proc/PID/stat, clock ticks of 10 ms). */
+    private static long[] cpuMillis(long pid) throws IOException {
         String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // After "pid (comm) ", field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * 10;
+        return new long[]{Long.parseLong(fields[11]) * 10, Long.parseLong(fields[12]) * 10};
     }
 
     private long pidOf(String service) throws IOException {

@@ -113,29 +113,43 @@ public final class LocalDemo {
     }
 
     /**
-     * Called once identity-svc, policy-svc and the relay are ready and before the connector
-     * starts: provisions the demo if needed and says how to start the connector.
+     * The admin the local run acts as, signed in: created first with this start's setup token
+     * when no admin exists yet. Empty when the data directory's admin was made by someone else
+     * (the run has no password for them).
      */
-    static ConnectorSetup prepare(LocalOptions options, Optional<String> setupToken) throws IOException {
+    static Optional<String> signInAsOwnAdmin(LocalOptions options, Optional<String> setupToken) throws IOException {
+        boolean ours = Files.exists(adminPasswordFile(options));
+        if (!ours && setupToken.isEmpty()) {
+            return Optional.empty();
+        }
+        if (!ours) {
+            Secrets secrets = Secrets.in(options.home().resolve("secrets"));
+            IdentityLogin.at(options.identityUrl()).createFirstAdmin(setupToken.get(), ADMIN, secrets.getOrCreate(ADMIN));
+        }
+        return Optional.of(signInAsAdmin(options));
+    }
+
+    /**
+     * Called once identity-svc, policy-svc and the relay are ready and before the connector
+     * starts: provisions the demo if needed (as {@code adminToken}) and says how to start the
+     * connector.
+     */
+    static ConnectorSetup prepare(LocalOptions options, Optional<String> adminToken) throws IOException {
         Map<String, String> environment = new LinkedHashMap<>();
         Optional<Provisioned> existing = recorded(options);
         if (existing.isPresent()) {
             environment.putAll(connectorEnvironment(options));
             return new ConnectorSetup(environment, existing, Optional.empty());
         }
-        Secrets secrets = Secrets.in(options.home().resolve("secrets"));
-        boolean adminIsOurs = Files.exists(adminPasswordFile(options));
-        if (setupToken.isPresent() && !adminIsOurs) {
-            IdentityLogin.at(options.identityUrl()).createFirstAdmin(setupToken.get(), ADMIN, secrets.getOrCreate(ADMIN));
-        } else if (!adminIsOurs) {
+        if (adminToken.isEmpty()) {
             return new ConnectorSetup(Map.of(), Optional.empty(), Optional.of("an admin created outside the local run exists, "
                     + "so it provisions no demo; add a connector with: zerogate admin connectors create --network ID"));
         }
-        String token = signInAsAdmin(options);
+        String token = adminToken.get();
         Provisioned demo;
         Map<String, String> bootstrap;
-        ManagedChannel policy = channel(options.portBase() + 2);
-        ManagedChannel identity = channel(options.portBase() + 1);
+        ManagedChannel policy = channel(ServiceSpec.ALL.get(1).port(options.portBase()));
+        ManagedChannel identity = channel(ServiceSpec.ALL.get(0).port(options.portBase()));
         try {
             demo = createPolicy(authorised(PolicyAdminServiceGrpc.newBlockingStub(policy), token), subject(token),
                     options.portBase() + WEB_PAGE_PORT_OFFSET);

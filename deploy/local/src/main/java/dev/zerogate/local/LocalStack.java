@@ -72,6 +72,9 @@ public final class LocalStack implements AutoCloseable {
     private boolean closed;
     // Written by start() before it returns; read after.
     private volatile LocalDemo.ConnectorSetup connectorSetup;
+    // Used by the start only (one thread).
+    private LocalServiceAccounts.Environments serviceAccounts = LocalServiceAccounts.Environments.none();
+    private Optional<String> adminToken = Optional.empty();
 
     private LocalStack(LocalOptions options, PrintStream out) {
         this.options = options;
@@ -144,11 +147,17 @@ public final class LocalStack implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_PASSWORD", login.password());
             }
             env.putAll(options.extraEnvironment(spec));
+            if (spec.name().equals("policy-svc")) {
+                // Its service account (and the relay's) are made by the admin, in identity-svc.
+                awaitAllReady();
+                env.putAll(prepareControlPlane().policy());
+            }
+            if (spec.name().equals("relay-svc")) {
+                env.putAll(serviceAccounts.relay());
+            }
             if (spec.name().equals(CONNECTOR)) {
                 // The connector is provisioned through the others: they must be up first.
-                for (RunningService service : services()) {
-                    awaitReady(service);
-                }
+                awaitAllReady();
                 env.putAll(prepareConnector());
             }
             launch(spec, applications.get(i), env);
@@ -162,6 +171,31 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    private void awaitAllReady() throws StartFailure, InterruptedException {
+        for (RunningService service : services()) {
+            awaitReady(service);
+        }
+    }
+
+    /**
+     * With the demo on: the run's own admin (created now on a first start) signs in, and the
+     * service accounts of policy-svc and the relay are read or made. Returns their settings.
+     */
+    private LocalServiceAccounts.Environments prepareControlPlane() throws StartFailure {
+        serviceAccounts = LocalServiceAccounts.Environments.none();
+        if (!options.demo()) {
+            return serviceAccounts;
+        }
+        Optional<String> setupToken = LocalRun.setupLink(options).map(link -> link.substring(link.indexOf("token=") + "token=".length()));
+        try {
+            adminToken = LocalDemo.signInAsOwnAdmin(options, setupToken);
+            serviceAccounts = LocalServiceAccounts.ensure(options, adminToken);
+        } catch (IOException e) {
+            throw new StartFailure(1, "the local run could not act as its admin: " + e.getMessage() + " (logs: " + options.logDir() + ")");
+        }
+        return serviceAccounts;
+    }
+
     /** The demo's web page and provisioning (when the run has the demo on): the connector's environment. */
     private Map<String, String> prepareConnector() throws StartFailure, IOException {
         if (!options.demo()) {
@@ -171,9 +205,8 @@ public final class LocalStack implements AutoCloseable {
         synchronized (this) {
             demoWebPage = page;
         }
-        Optional<String> setupToken = LocalRun.setupLink(options).map(link -> link.substring(link.indexOf("token=") + "token=".length()));
         try {
-            connectorSetup = LocalDemo.prepare(options, setupToken);
+            connectorSetup = LocalDemo.prepare(options, adminToken);
         } catch (IOException e) {
             throw new StartFailure(1, "the demo could not be provisioned: " + e.getMessage()
                     + " (logs: " + options.logDir() + ")");
