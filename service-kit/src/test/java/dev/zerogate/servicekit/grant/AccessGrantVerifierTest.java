@@ -1,5 +1,7 @@
 package dev.zerogate.servicekit.grant;
 
+import dev.zerogate.servicekit.StepClock;
+
 import dev.zerogate.servicekit.grant.GrantRejectedException.Reason;
 import org.jose4j.json.JsonUtil;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -330,29 +332,13 @@ class AccessGrantVerifierTest {
 
     @Test
     void aGrantVerifiedOnceStillExpires() throws Exception {
-        java.util.concurrent.atomic.AtomicReference<Instant> now = new java.util.concurrent.atomic.AtomicReference<>(NOW);
-        Clock moving = new Clock() {
-            @Override
-            public ZoneOffset getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(java.time.ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        };
+        StepClock moving = new StepClock(NOW);
         AccessGrantVerifier verifier = new AccessGrantVerifier(ISSUER, GrantClaims.CONNECTOR_AUDIENCE, SKEW, moving);
         String grant = sign(goodClaims());
         for (int i = 0; i < 3; i++) {
             assertEquals(NOW.plusSeconds(290), verifier.verify(grant, JWKS).expiresAt());
         }
-        now.set(NOW.plusSeconds(290).plus(SKEW));
+        moving.now = NOW.plusSeconds(290).plus(SKEW);
         assertEquals(Reason.EXPIRED, assertThrows(GrantRejectedException.class, () -> verifier.verify(grant, JWKS)).reason());
     }
 

@@ -2,7 +2,7 @@ package dev.zerogate.servicekit.token;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.zerogate.servicekit.token.ClientCredentialsTokens.Issued;
-import dev.zerogate.servicekit.token.RemoteKeySetVerifierTest.StepClock;
+import dev.zerogate.servicekit.StepClock;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import org.junit.jupiter.api.Test;
@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -28,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** A service's own token by client credentials: cached, refreshed before expiry, one sign-in for concurrent callers. */
 class ClientCredentialsTokensTest {
 
-    final StepClock clock = new StepClock();
+    final StepClock clock = new StepClock(Instant.now());
     final AtomicInteger signIns = new AtomicInteger();
     /** Each sign-in takes the next of these; a null entry fails. */
     final List<CompletableFuture<Issued>> answers = new ArrayList<>();

@@ -1,5 +1,7 @@
 package dev.zerogate.servicekit.token;
 
+import dev.zerogate.servicekit.StepClock;
+
 import dev.zerogate.servicekit.token.RemoteKeySetVerifier.KeySet;
 import dev.zerogate.servicekit.token.TokenRejectedException.Reason;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
@@ -32,27 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 /** The remote key set: cached, fetched again on expiry and (rate-limited) on unknown key ids. */
 class RemoteKeySetVerifierTest {
 
-    /** A clock the test moves. */
-    static final class StepClock extends Clock {
-        Instant now = Instant.now();
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
-
-    final StepClock clock = new StepClock();
+    final StepClock clock = new StepClock(Instant.now());
     final AtomicInteger fetches = new AtomicInteger();
     final AtomicReference<String> published = new AtomicReference<>(JWKS);
 

@@ -1,0 +1,31 @@
+package dev.zerogate.servicekit;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** A clock a test moves by setting {@link #now}. */
+public final class StepClock extends Clock {
+
+    public volatile Instant now;
+
+    public StepClock(Instant start) {
+        this.now = start;
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return now;
+    }
+}
