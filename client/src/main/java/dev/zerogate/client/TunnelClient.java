@@ -132,6 +132,10 @@ final class TunnelClient implements AutoCloseable {
             session.eventLoop().execute(() -> {
                 if (!session.isOpen() || session.isFull()) {
                     sessions.remove(permit.networkId(), current);
+                    if (session.isOpen()) {
+                        // Full: it keeps carrying its streams and ends with the last of them.
+                        session.retireWhenIdle();
+                    }
                     if (mayReplace) {
                         openIn(permit, destination, port, end, bound, false).whenComplete((id, failure) -> {
                             if (failure != null) {

@@ -221,8 +221,10 @@ public final class Session {
                     throw new ProtocolViolation("second FIN on stream " + streamId);
                 }
                 stream.receivedFin = true;
-                listener.onFin(streamId);
+                // The stream's state is final before the owner hears of it: a stream finished both
+                // ways is already gone, so the owner can forget its side of it too.
                 removeIfDone(stream);
+                listener.onFin(streamId);
             }
             case TunnelProtocol.RESET -> {
                 streams.remove(streamId);

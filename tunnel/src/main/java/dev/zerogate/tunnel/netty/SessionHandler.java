@@ -64,6 +64,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private Session session;
     private ScheduledFuture<?> ticker;
     private boolean flushScheduled;
+    private boolean retiring;
 
     public SessionHandler(Session.Role role, Owner owner) {
         this.role = role;
@@ -173,7 +174,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /** Connector side: refuses the flow with a FlowRejectReason number and a human message. */
     public void refuse(int streamId, int reason, String message) {
-        Binding binding = bindings.remove(streamId);
+        Binding binding = unbind(streamId);
         if (binding != null && binding.early != null) {
             binding.early.release();
         }
@@ -183,7 +184,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /** Resets a stream, telling the peer why (e.g. access revoked). */
     public void reset(int streamId, ResetCode code, String message) {
-        Binding binding = bindings.remove(streamId);
+        Binding binding = unbind(streamId);
         session.reset(streamId, code, message);
         flushSoon();
         if (binding != null) {
@@ -192,6 +193,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 binding.end.close(code, message);
             }
         }
+    }
+
+    /**
+     * The owner opens no more streams here (the session is full, or replaced): the session ends
+     * normally once its last stream has, or at once if it has none.
+     */
+    public void retireWhenIdle() {
+        assert eventLoop().inEventLoop();
+        retiring = true;
+        closeIfRetiredAndIdle();
     }
 
     /** Ends the session (GOAWAY) and every stream in it. */
@@ -254,7 +265,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /** The local end failed: reset the stream. */
     public void localFailed(int streamId, ResetCode code, String message) {
-        Binding binding = bindings.remove(streamId);
+        Binding binding = unbind(streamId);
         if (binding != null) {
             release(binding);
             session.reset(streamId, code, message);
@@ -301,7 +312,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void onRefused(int streamId, StreamRefused refused) {
-        Binding binding = bindings.remove(streamId);
+        Binding binding = unbind(streamId);
         if (binding != null) {
             release(binding);
             binding.end.refused(refused);
@@ -343,7 +354,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void onReset(int streamId, ResetCode code, String message) {
-        Binding binding = bindings.remove(streamId);
+        Binding binding = unbind(streamId);
         if (binding != null) {
             release(binding);
             if (binding.end != null) {
@@ -385,10 +396,25 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     // ---- helpers ------------------------------------------------------------------------------
 
+    /** Forgets a stream's binding; a retiring session with none left ends after this turn's frames. */
+    private Binding unbind(int streamId) {
+        Binding binding = bindings.remove(streamId);
+        if (retiring && bindings.isEmpty()) {
+            ctx.executor().execute(this::closeIfRetiredAndIdle);
+        }
+        return binding;
+    }
+
+    private void closeIfRetiredAndIdle() {
+        if (retiring && bindings.isEmpty() && isOpen()) {
+            close(ResetCode.NORMAL, "retired: no streams left");
+        }
+    }
+
     /** A stream whose both directions finished is gone from the session; forget its binding. */
     private void dropIfDone(int streamId) {
         if (session.sendWindow(streamId) < 0) {
-            Binding binding = bindings.remove(streamId);
+            Binding binding = unbind(streamId);
             if (binding != null) {
                 release(binding);
                 // The end closes itself once both directions are shut (see ChannelStreamEnd).

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -220,6 +221,44 @@ class SessionOverTlsTest {
         assertEquals("fin", second.done.get(20, TimeUnit.SECONDS));
         assertArrayEquals(payload, first.bytes.toByteArray());
         assertArrayEquals("second stream".getBytes(), second.bytes.toByteArray());
+    }
+
+    @Test
+    void aRetiredSessionCarriesItsStreamsToTheEndAndThenCloses() throws Exception {
+        int port = startConnector(startEcho());
+        SessionHandler client = connectClient(port, deviceCert, "c-1");
+        Collector end = new Collector();
+        int id = client.eventLoop().submit(() -> {
+            int stream = client.open(open("echo.lan"), end);
+            client.retireWhenIdle();
+            return stream;
+        }).get(10, TimeUnit.SECONDS);
+        assertTrue(client.isOpen(), "a stream is still open: the session stays");
+
+        client.eventLoop().submit(() -> {
+            client.fromLocal(id, Unpooled.wrappedBuffer("last words".getBytes()));
+            client.localFinished(id);
+        }).sync();
+        assertEquals("fin", end.done.get(10, TimeUnit.SECONDS));
+        assertArrayEquals("last words".getBytes(), end.bytes.toByteArray());
+        assertFalse(stillOpenAfter(client, 5), "the last stream ended: the retired session closed");
+    }
+
+    /** Whether the session is still open after waiting up to {@code seconds} for it to close. */
+    private static boolean stillOpenAfter(SessionHandler session, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (session.isOpen() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return session.isOpen();
+    }
+
+    @Test
+    void aRetiredSessionWithoutStreamsClosesAtOnce() throws Exception {
+        int port = startConnector(startEcho());
+        SessionHandler client = connectClient(port, deviceCert, "c-1");
+        client.eventLoop().submit(client::retireWhenIdle).sync();
+        assertFalse(stillOpenAfter(client, 5), "nothing to carry: the retired session closed");
     }
 
     @Test
