@@ -322,7 +322,7 @@ public final class Session {
         }
         int taken = 0;
         while (data.hasRemaining() && stream.sendWindow > 0) {
-            int n = (int) Math.min(Math.min(data.remaining(), TunnelProtocol.MAX_FRAME_PAYLOAD), stream.sendWindow);
+            int n = (int) Math.min(Math.min(data.remaining(), TunnelProtocol.RECORD_ALIGNED_DATA_PAYLOAD), stream.sendWindow);
             ByteBuffer chunk = data.slice();
             chunk.limit(n);
             output.frame(TunnelProtocol.DATA, streamId, chunk);

@@ -137,6 +137,12 @@ public final class TunnelProtocol {
 
     public static final int FRAME_HEADER_BYTES = 8;
     public static final int MAX_FRAME_PAYLOAD = 16_384;
+    /**
+     * The largest DATA payload a sender puts in one frame: with its header it fills one TLS
+     * record (16,384 bytes of plaintext) exactly, so the receiver finds whole frames in each
+     * decrypted record instead of gathering every frame from two. A sender choice, not a limit.
+     */
+    public static final int RECORD_ALIGNED_DATA_PAYLOAD = 16_384 - FRAME_HEADER_BYTES;
     public static final int MAX_OPEN_PAYLOAD = 8_192;
     public static final int MAX_REASON_BYTES = 500;
     public static final int INITIAL_STREAM_WINDOW = 256 * 1024;

@@ -283,7 +283,31 @@ final class ZerogatePath implements TunnelPath {
             stack.close();
             stack = null;
         }
+        keepLogs();
         Children.delete(dir);
         dir = null;
+    }
+
+    /** The services' and the CLI's logs of this run, kept for a look after it (they hold no secret). */
+    private void keepLogs() {
+        if (dir == null) {
+            return;
+        }
+        Path kept = Path.of(System.getProperty("java.io.tmpdir"), "zerogate-bench-logs");
+        try {
+            Files.createDirectories(kept);
+            try (var old = Files.list(kept)) {
+                for (Path stale : (Iterable<Path>) old::iterator) {
+                    Files.deleteIfExists(stale);
+                }
+            }
+            try (var logs = Files.find(dir, 3, (path, attributes) -> attributes.isRegularFile() && path.toString().endsWith(".log"))) {
+                for (Path log : (Iterable<Path>) logs::iterator) {
+                    Files.copy(log, kept.resolve(log.getFileName()));
+                }
+            }
+        } catch (IOException e) {
+            System.out.println("  (the zerogate path's logs could not be kept: " + e.getMessage() + ")");
+        }
     }
 }
