@@ -2,9 +2,7 @@ package dev.zerogate.e2e;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
-import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;
 import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
@@ -186,13 +184,7 @@ class DataPlaneTest {
 
     /** A service account and key for relay-svc, as an admin creates them; policy-svc lists the account as a relay. */
     static CreateServiceAccountKeyResponse relayServiceAccount() throws Exception {
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("relay-svc").build())
-                    .getServiceAccount().getId();
-            return admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
-                    .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
-        }
+        return IdentityAndPolicyTest.serviceAccount(adminToken, "relay-svc");
     }
 
     /** Provisions {@code connectorId} with identity-svc as an admin does and starts it; returns once the relay has it. */

@@ -91,9 +91,14 @@ class IdentityAndPolicyTest {
 
     /** A service account and key for policy-svc to follow identity-svc's revocations with. */
     static CreateServiceAccountKeyResponse policyServiceAccount(String adminToken) throws Exception {
+        return serviceAccount(adminToken, "policy-svc");
+    }
+
+    /** A service account called {@code name} and a key of it valid 30 days, made as an admin makes them. */
+    static CreateServiceAccountKeyResponse serviceAccount(String adminToken, String name) throws Exception {
         try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
             var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName("policy-svc").build())
+            String account = admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName(name).build())
                     .getServiceAccount().getId();
             return admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder().setServiceAccountId(account)
                     .setExpiresAt(Timestamps.fromMillis(Instant.now().plus(Duration.ofDays(30)).toEpochMilli())).build());
