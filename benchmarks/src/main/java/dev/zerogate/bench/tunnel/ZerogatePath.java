@@ -61,6 +61,7 @@ final class ZerogatePath implements TunnelPath {
     private Process forward;
     private InetSocketAddress farEnd;
     private InetSocketAddress forwardEntry;
+    private final Thread onExit = new Thread(this::close, "zerogate-path-stop");
 
     @Override
     public String name() {
@@ -86,6 +87,8 @@ final class ZerogatePath implements TunnelPath {
     public InetSocketAddress start(InetSocketAddress farEnd) throws Exception {
         this.farEnd = farEnd;
         dir = Children.tempDir("zerogate-bench-zerogate-");
+        // Ctrl-C: the stack's processes (PostgreSQL included) are not Children's; stop them too.
+        Runtime.getRuntime().addShutdownHook(onExit);
         int portBase = FreePorts.consecutiveLoopback(LocalOptions.PORT_SPAN + 1);
         options = new LocalOptions(project, dir.resolve("stack"), portBase, READY_TIMEOUT, LocalOptions.currentJava(), SERVICE_JVM, true);
         ByteArrayOutputStream progress = new ByteArrayOutputStream();
@@ -276,7 +279,14 @@ final class ZerogatePath implements TunnelPath {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (Thread.currentThread() != onExit) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(onExit);
+            } catch (IllegalStateException | IllegalArgumentException exitingOrNotRegistered) {
+                // the JVM is exiting (the hook runs this), or start() never registered it
+            }
+        }
         Children.stop(forward);
         forward = null;
         if (stack != null) {

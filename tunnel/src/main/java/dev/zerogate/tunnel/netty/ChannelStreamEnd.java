@@ -111,6 +111,21 @@ public final class ChannelStreamEnd extends ChannelInboundHandlerAdapter impleme
     }
 
     @Override
+    public void writeWithoutFlush(ByteBuf data, Runnable written) {
+        bytesOut += data.readableBytes();
+        channel.write(data).addListener(future -> {
+            if (future.isSuccess()) {
+                written.run();
+            }
+        });
+    }
+
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
+    @Override
     public void shutdownOutput() {
         outputDone = true;
         channel.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER).addListener(f -> {

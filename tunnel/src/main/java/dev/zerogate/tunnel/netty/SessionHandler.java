@@ -55,6 +55,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ByteBuf waiting;
         boolean finAfterWaiting;
         boolean earlyFin;
+        /** DATA was written to the end in this read and waits for the read's end to be flushed. */
+        boolean unflushed;
     }
 
     private final Session.Role role;
@@ -65,6 +67,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private ScheduledFuture<?> ticker;
     private boolean flushScheduled;
     private boolean retiring;
+    private final List<Binding> unflushed = new ArrayList<>();
 
     public SessionHandler(Session.Role role, Owner owner) {
         this.role = role;
@@ -100,7 +103,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        flushEnds();
         flushNow();
+    }
+
+    /** The stream ends that DATA of this read went to: their bytes go out now, one write each. */
+    private void flushEnds() {
+        for (Binding binding : unflushed) {
+            binding.unflushed = false;
+            if (binding.end != null) {
+                binding.end.flush();
+            }
+        }
+        unflushed.clear();
     }
 
     @Override
@@ -335,7 +350,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             binding.early.addComponent(true, copy);
             return;
         }
-        binding.end.write(copy, () -> consumed(streamId, n));
+        // Only reached from channelRead: channelReadComplete flushes every end written to.
+        binding.end.writeWithoutFlush(copy, () -> consumed(streamId, n));
+        if (!binding.unflushed) {
+            binding.unflushed = true;
+            unflushed.add(binding);
+        }
     }
 
     @Override

@@ -14,6 +14,18 @@ public interface StreamEnd {
     /** Bytes from the peer. Call {@code written} once they left this end's buffers; release the buffer. */
     void write(ByteBuf data, Runnable written);
 
+    /**
+     * As {@link #write}, but the bytes may wait for {@link #flush}, which the session calls before
+     * its event-loop turn ends: one system call for all the frames a read brought, not one each.
+     */
+    default void writeWithoutFlush(ByteBuf data, Runnable written) {
+        write(data, written);
+    }
+
+    /** Pushes out what {@link #writeWithoutFlush} left waiting. */
+    default void flush() {
+    }
+
     /** The peer sends no more bytes: half-close the local side's output. */
     void shutdownOutput();
 
