@@ -115,8 +115,20 @@ final class TunnelClient implements AutoCloseable {
      */
     CompletableFuture<Integer> open(String destination, int port, StreamEnd end,
                                     java.util.function.BiConsumer<SessionHandler, Integer> bound) {
-        return CompletableFuture.supplyAsync(() -> permit(destination, port), deciding)
-                .thenCompose(permit -> openIn(permit, destination, port, end, bound, true));
+        // A grant still in the cache needs no call to policy-svc, so no hop to the deciding thread.
+        Permit cached = cachedPermit(destination, port);
+        CompletableFuture<Permit> permit = cached != null ? CompletableFuture.completedFuture(cached)
+                : CompletableFuture.supplyAsync(() -> permit(destination, port), deciding);
+        return permit.thenCompose(granted -> openIn(granted, destination, port, end, bound, true));
+    }
+
+    private Permit cachedPermit(String destination, int port) {
+        Permit cached = permits.get(permitKey(destination, port));
+        return cached != null && cached.expiresAt().isAfter(Instant.now().plusSeconds(GRANT_MARGIN_SECONDS)) ? cached : null;
+    }
+
+    private static String permitKey(String destination, int port) {
+        return destination.toLowerCase(java.util.Locale.ROOT) + ":" + port;
     }
 
     /**
@@ -161,9 +173,9 @@ final class TunnelClient implements AutoCloseable {
 
     /** A live grant for the flow, from the cache or a new decision. */
     private Permit permit(String destination, int port) {
-        String key = destination.toLowerCase(java.util.Locale.ROOT) + ":" + port;
-        Permit cached = permits.get(key);
-        if (cached != null && cached.expiresAt().isAfter(Instant.now().plusSeconds(GRANT_MARGIN_SECONDS))) {
+        String key = permitKey(destination, port);
+        Permit cached = cachedPermit(destination, port);
+        if (cached != null) {
             return cached;
         }
         AuthorizeResponse answer = policy.authorization().authorize(AuthorizeRequest.newBuilder()

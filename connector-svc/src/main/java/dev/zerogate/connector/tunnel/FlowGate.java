@@ -137,7 +137,13 @@ public final class FlowGate implements SessionHandler.Owner {
             refuse(session, streamId, flow, FlowRejectReason.valueOf(verdict.reason().flowRejectReason()), verdict.message());
             return;
         }
-        CompletableFuture.supplyAsync(() -> resolve(request.getDestination()), resolver)
+        // An address needs no lookup: dial it from here. A name may block on the LAN's DNS: off the loop.
+        String destination = request.getDestination();
+        if (io.netty.util.NetUtil.isValidIpV4Address(destination) || io.netty.util.NetUtil.isValidIpV6Address(destination)) {
+            dial(session, streamId, grant, request, flow, resolve(destination), verdict.recheckAt());
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> resolve(destination), resolver)
                 .whenComplete((address, failure) -> session.eventLoop().execute(() -> {
                     if (failure != null) {
                         refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_DESTINATION_UNRESOLVABLE,
