@@ -171,7 +171,7 @@ final class TunnelClient implements AutoCloseable {
         });
     }
 
-    /** A live grant for the flow, from the cache or a new decision. */
+    /** A live grant for the flow: from the cache (a flow queued before this one may have fetched it) or a new decision. */
     private Permit permit(String destination, int port) {
         String key = permitKey(destination, port);
         Permit cached = cachedPermit(destination, port);

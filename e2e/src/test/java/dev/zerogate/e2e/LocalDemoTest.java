@@ -90,7 +90,7 @@ class LocalDemoTest {
         assertFalse(commands.contains(password), "the password itself is never printed");
 
         cli.login(options.identityUrl(), options.policyUrl(), LocalDemo.ADMIN, password, Duration.ofSeconds(60));
-        assertTrue(fetchThroughForward(options, webPort).contains("You reached the zerogate demo"));
+        assertTrue(fetchThroughForward(options, webPort).contains(LocalDemo.WEB_PAGE_HEADING));
         assertTrue(connectorLog().contains("\"event\":\"flow_closed\""), "the page came through the connector, which logs each flow");
         // The run gave the relay a service account that policy-svc trusts: admins see the connector online.
         assertTrue(connectorOnline(options, demo.get().connectorId()), "policy-svc shows the demo connector online");
@@ -104,7 +104,7 @@ class LocalDemoTest {
         String logBefore = connectorLog();
         stack = LocalStack.of(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start();
         assertEquals(demo, stack.demo());
-        assertTrue(fetchThroughForward(options, webPort).contains("You reached the zerogate demo"));
+        assertTrue(fetchThroughForward(options, webPort).contains(LocalDemo.WEB_PAGE_HEADING));
         assertTrue(connectorLog().length() > logBefore.length());
     }
 

@@ -19,9 +19,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class DemoWebPage implements AutoCloseable {
 
-    /** The page's heading; tests look for it. */
-    static final String HEADING = "You reached the zerogate demo";
-
     private final HttpServer server;
     private final ExecutorService workers;
 
@@ -66,7 +63,7 @@ final class DemoWebPage implements AutoCloseable {
                 its own copy of the policy before it dialled this page.</p>
                 <p>Visit %d, served at %s.</p>
                 </body></html>
-                """.formatted(HEADING, visit, Instant.now());
+                """.formatted(LocalDemo.WEB_PAGE_HEADING, visit, Instant.now());
     }
 
     @Override

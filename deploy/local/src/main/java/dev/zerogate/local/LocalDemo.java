@@ -60,6 +60,8 @@ public final class LocalDemo {
     public static final String ADMIN = "admin";
     /** Offset of the demo web page's port from the port base. */
     public static final int WEB_PAGE_PORT_OFFSET = 6;
+    /** The demo web page's heading: what a person (or a test) sees when the tunnel works. */
+    public static final String WEB_PAGE_HEADING = "You reached the zerogate demo";
     /** Offset of the relay's public port (clients and connectors dial it) from the port base. */
     public static final int RELAY_PUBLIC_PORT_OFFSET = 5;
 
@@ -113,11 +115,31 @@ public final class LocalDemo {
     }
 
     /**
-     * The admin the local run acts as, signed in: created first with this start's setup token
-     * when no admin exists yet. Empty when the data directory's admin was made by someone else
-     * (the run has no password for them).
+     * The admin the local run acts as. It signs in (a device login, one password check) at the
+     * first call that needs a token, so a start with everything provisioned signs in not at all.
      */
-    static Optional<String> signInAsOwnAdmin(LocalOptions options, Optional<String> setupToken) throws IOException {
+    static final class Admin {
+        private final LocalOptions options;
+        private String token;
+
+        private Admin(LocalOptions options) {
+            this.options = options;
+        }
+
+        String token() throws IOException {
+            if (token == null) {
+                token = signInAsAdmin(options);
+            }
+            return token;
+        }
+    }
+
+    /**
+     * The run's own admin, created first with this start's setup token when no admin exists
+     * yet. Empty when the data directory's admin was made by someone else (the run has no
+     * password for them).
+     */
+    static Optional<Admin> ownAdmin(LocalOptions options, Optional<String> setupToken) throws IOException {
         boolean ours = Files.exists(adminPasswordFile(options));
         if (!ours && setupToken.isEmpty()) {
             return Optional.empty();
@@ -126,26 +148,26 @@ public final class LocalDemo {
             Secrets secrets = Secrets.in(options.home().resolve("secrets"));
             IdentityLogin.at(options.identityUrl()).createFirstAdmin(setupToken.get(), ADMIN, secrets.getOrCreate(ADMIN));
         }
-        return Optional.of(signInAsAdmin(options));
+        return Optional.of(new Admin(options));
     }
 
     /**
      * Called once identity-svc, policy-svc and the relay are ready and before the connector
-     * starts: provisions the demo if needed (as {@code adminToken}) and says how to start the
+     * starts: provisions the demo if needed (as {@code admin}) and says how to start the
      * connector.
      */
-    static ConnectorSetup prepare(LocalOptions options, Optional<String> adminToken) throws IOException {
+    static ConnectorSetup prepare(LocalOptions options, Optional<Admin> admin) throws IOException {
         Map<String, String> environment = new LinkedHashMap<>();
         Optional<Provisioned> existing = recorded(options);
         if (existing.isPresent()) {
             environment.putAll(connectorEnvironment(options));
             return new ConnectorSetup(environment, existing, Optional.empty());
         }
-        if (adminToken.isEmpty()) {
+        if (admin.isEmpty()) {
             return new ConnectorSetup(Map.of(), Optional.empty(), Optional.of("an admin created outside the local run exists, "
                     + "so it provisions no demo; add a connector with: zerogate admin connectors create --network ID"));
         }
-        String token = adminToken.get();
+        String token = admin.get().token();
         Provisioned demo;
         Map<String, String> bootstrap;
         ManagedChannel policy = channel(ServiceSpec.ALL.get(1).port(options.portBase()));

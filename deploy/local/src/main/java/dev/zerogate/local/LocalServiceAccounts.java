@@ -48,13 +48,13 @@ final class LocalServiceAccounts {
     }
 
     /**
-     * Keys for policy-svc and relay-svc: the stored ones, renewed with {@code adminToken} when
-     * missing or about to expire. Without an admin token (the admin is not the run's) only
+     * Keys for policy-svc and relay-svc: the stored ones, renewed as {@code admin} when
+     * missing or about to expire. Without an admin (the admin is not the run's) only
      * stored keys are used, and without them the two services run without service accounts.
      */
-    static Environments ensure(LocalOptions options, Optional<String> adminToken) throws IOException {
-        Optional<Key> policy = ensure(options, adminToken, "policy-svc");
-        Optional<Key> relay = ensure(options, adminToken, "relay-svc");
+    static Environments ensure(LocalOptions options, Optional<LocalDemo.Admin> admin) throws IOException {
+        Optional<Key> policy = ensure(options, admin, "policy-svc");
+        Optional<Key> relay = ensure(options, admin, "relay-svc");
         Map<String, String> policyEnvironment = new LinkedHashMap<>();
         policy.ifPresent(key -> {
             policyEnvironment.put("ZEROGATE_POLICY_IDENTITY_CLIENT_ID", key.keyId());
@@ -69,21 +69,21 @@ final class LocalServiceAccounts {
         return new Environments(policyEnvironment, relayEnvironment);
     }
 
-    private static Optional<Key> ensure(LocalOptions options, Optional<String> adminToken, String service) throws IOException {
+    private static Optional<Key> ensure(LocalOptions options, Optional<LocalDemo.Admin> admin, String service) throws IOException {
         Path file = options.home().resolve("secrets").resolve(service + ".client");
         Optional<Key> stored = read(file);
         boolean fresh = stored.isPresent() && stored.get().expiresAt().isAfter(Instant.now().plus(RENEW_BEFORE));
-        if (fresh || adminToken.isEmpty()) {
+        if (fresh || admin.isEmpty()) {
             return stored;
         }
         ManagedChannel identity = LocalDemo.channel(ServiceSpec.ALL.get(0).port(options.portBase()));
         try {
-            var admin = LocalDemo.authorised(IdentityAdminServiceGrpc.newBlockingStub(identity), adminToken.get());
+            var identityAdmin = LocalDemo.authorised(IdentityAdminServiceGrpc.newBlockingStub(identity), admin.get().token());
             String account = stored.isPresent() ? stored.get().accountId()
-                    : admin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName(service)
+                    : identityAdmin.createServiceAccount(CreateServiceAccountRequest.newBuilder().setName(service)
                             .setDescription("created by zerogate-local").build()).getServiceAccount().getId();
             Instant expiresAt = Instant.now().plus(KEY_LIFETIME).minusSeconds(60);
-            CreateServiceAccountKeyResponse created = admin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder()
+            CreateServiceAccountKeyResponse created = identityAdmin.createServiceAccountKey(CreateServiceAccountKeyRequest.newBuilder()
                     .setServiceAccountId(account).setDescription("zerogate-local " + service)
                     .setExpiresAt(Timestamp.newBuilder().setSeconds(expiresAt.getEpochSecond())).build());
             Key key = new Key(account, created.getKey().getId(), created.getClientSecret(), expiresAt);

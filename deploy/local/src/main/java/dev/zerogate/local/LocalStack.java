@@ -74,7 +74,7 @@ public final class LocalStack implements AutoCloseable {
     private volatile LocalDemo.ConnectorSetup connectorSetup;
     // Used by the start only (one thread).
     private LocalServiceAccounts.Environments serviceAccounts = LocalServiceAccounts.Environments.none();
-    private Optional<String> adminToken = Optional.empty();
+    private Optional<LocalDemo.Admin> admin = Optional.empty();
 
     private LocalStack(LocalOptions options, PrintStream out) {
         this.options = options;
@@ -148,8 +148,6 @@ public final class LocalStack implements AutoCloseable {
             }
             env.putAll(options.extraEnvironment(spec));
             if (spec.name().equals("policy-svc")) {
-                // Its service account (and the relay's) are made by the admin, in identity-svc.
-                awaitAllReady();
                 env.putAll(prepareControlPlane().policy());
             }
             if (spec.name().equals("relay-svc")) {
@@ -178,18 +176,20 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /**
-     * With the demo on: the run's own admin (created now on a first start) signs in, and the
-     * service accounts of policy-svc and the relay are read or made. Returns their settings.
+     * With the demo on: the run's own admin is created on a first start, and the service
+     * accounts of policy-svc and the relay are read, or made as that admin. Returns their settings.
      */
-    private LocalServiceAccounts.Environments prepareControlPlane() throws StartFailure {
+    private LocalServiceAccounts.Environments prepareControlPlane() throws StartFailure, InterruptedException {
         serviceAccounts = LocalServiceAccounts.Environments.none();
         if (!options.demo()) {
             return serviceAccounts;
         }
+        // The service accounts (policy-svc's and the relay's) are made by the admin, in identity-svc.
+        awaitAllReady();
         Optional<String> setupToken = LocalRun.setupLink(options).map(link -> link.substring(link.indexOf("token=") + "token=".length()));
         try {
-            adminToken = LocalDemo.signInAsOwnAdmin(options, setupToken);
-            serviceAccounts = LocalServiceAccounts.ensure(options, adminToken);
+            admin = LocalDemo.ownAdmin(options, setupToken);
+            serviceAccounts = LocalServiceAccounts.ensure(options, admin);
         } catch (IOException e) {
             throw new StartFailure(1, "the local run could not act as its admin: " + e.getMessage() + " (logs: " + options.logDir() + ")");
         }
@@ -206,7 +206,7 @@ public final class LocalStack implements AutoCloseable {
             demoWebPage = page;
         }
         try {
-            connectorSetup = LocalDemo.prepare(options, adminToken);
+            connectorSetup = LocalDemo.prepare(options, admin);
         } catch (IOException e) {
             throw new StartFailure(1, "the demo could not be provisioned: " + e.getMessage()
                     + " (logs: " + options.logDir() + ")");
