@@ -65,6 +65,15 @@ abstract class TunnelCommand extends PolicyCommand {
         if (cause instanceof io.grpc.StatusRuntimeException status) {
             return CliErrors.describe(status, "policy-svc");
         }
+        if (cause instanceof javax.net.ssl.SSLException) {
+            // BoringSSL reports every failure as a "general problem"; the reason is the innermost cause.
+            Throwable reason = cause;
+            while (reason.getCause() != null) {
+                reason = reason.getCause();
+            }
+            return "cannot reach " + destination + ":" + port + ": the end-to-end TLS handshake with the connector failed: "
+                    + (reason.getMessage() == null ? reason.toString() : reason.getMessage());
+        }
         return "cannot reach " + destination + ":" + port + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
     }
 }

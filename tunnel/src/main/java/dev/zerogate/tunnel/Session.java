@@ -78,6 +78,8 @@ public final class Session {
         long sendWindow = TunnelProtocol.INITIAL_STREAM_WINDOW;
         /** Bytes the peer may still send. */
         long receiveAllowance = TunnelProtocol.INITIAL_STREAM_WINDOW;
+        /** The window this side grants: the initial one, or wider (see {@link #widen}). */
+        int receiveWindow = TunnelProtocol.INITIAL_STREAM_WINDOW;
         /** Bytes consumed but not yet returned to the peer with WINDOW. */
         long pendingCredit;
         boolean sentFin;
@@ -266,9 +268,37 @@ public final class Session {
             throw new IllegalStateException("stream ids exhausted: open a new session");
         }
         highestStreamId = id;
-        streams.put(id, new Stream(id));
+        Stream stream = new Stream(id);
+        streams.put(id, stream);
         writeFrame(TunnelProtocol.OPEN, id, request);
+        widen(stream);
         return id;
+    }
+
+    /**
+     * Widens the stream's receive window to {@link TunnelProtocol#WIDE_STREAM_WINDOW} if the
+     * session's open streams together stay within {@link TunnelProtocol#SESSION_WIDENING_BUDGET}
+     * of widening. Counted over the open streams when a stream starts (at most 1,024), so a
+     * closed stream's share returns without bookkeeping at every place a stream ends.
+     */
+    private void widen(Stream stream) {
+        int extra = TunnelProtocol.WIDE_STREAM_WINDOW - TunnelProtocol.INITIAL_STREAM_WINDOW;
+        long widened = 0;
+        for (Stream open : streams.values()) {
+            widened += open.receiveWindow - TunnelProtocol.INITIAL_STREAM_WINDOW;
+        }
+        if (widened + extra > TunnelProtocol.SESSION_WIDENING_BUDGET) {
+            return;
+        }
+        stream.receiveWindow += extra;
+        stream.receiveAllowance += extra;
+        output.frame(TunnelProtocol.WINDOW, stream.id, FrameEncoder.window(extra));
+    }
+
+    /** The window this side grants on an open stream; 0 if the stream is not open. For tests and metrics. */
+    public int receiveWindow(int streamId) {
+        Stream stream = streams.get(streamId);
+        return stream == null ? 0 : stream.receiveWindow;
     }
 
     /** True when no more streams can be opened on this session (limits or ids). */
@@ -282,6 +312,7 @@ public final class Session {
         if (stream != null) {
             stream.answered = true;
             writeFrame(TunnelProtocol.OPENED, streamId, opened);
+            widen(stream);
         }
     }
 
@@ -360,7 +391,7 @@ public final class Session {
 
     /**
      * The owner wrote {@code bytes} of the stream's data out of its buffers. Credit goes back
-     * to the peer in WINDOW frames of at least a quarter of the initial window, so WINDOW
+     * to the peer in WINDOW frames of at least a quarter of the stream's window, so WINDOW
      * frames stay rare.
      */
     public void consumed(int streamId, int bytes) {
@@ -369,7 +400,7 @@ public final class Session {
             return;
         }
         stream.pendingCredit += bytes;
-        if (stream.pendingCredit >= TunnelProtocol.INITIAL_STREAM_WINDOW / 4) {
+        if (stream.pendingCredit >= stream.receiveWindow / 4) {
             int increment = (int) stream.pendingCredit;
             stream.pendingCredit = 0;
             stream.receiveAllowance += increment;

@@ -104,6 +104,14 @@ package dev.zerogate.tunnel;
  * receiver ever buffers more than the window per stream. There is no session-wide window:
  * TCP's own flow control carries the session as a whole.
  *
+ * <p>A receiver may widen a window at any time with WINDOW. zerogate's sessions widen each
+ * stream they open (client) or accept (connector) to {@value #WIDE_STREAM_WINDOW} bytes with
+ * one WINDOW right after OPEN / OPENED, as long as the widening of the session's open streams
+ * stays within {@value #SESSION_WIDENING_BUDGET} bytes; streams opened beyond that keep the
+ * initial window. Why: one stream's throughput is at most its window per round trip, and
+ * 256 KiB per round trip of a busy 2-core relay path held one flow to ~250 MB/s (ADR 0011);
+ * the budget keeps what a session can make its peer buffer at 1,024 × 256 KiB + 16 MiB.
+ *
  * <h2>Limits and liveness</h2>
  * At most {@value #MAX_STREAMS_PER_SESSION} open streams per session (an OPEN beyond it is
  * REFUSED with CAPACITY). A side that has received nothing for
@@ -146,6 +154,10 @@ public final class TunnelProtocol {
     public static final int MAX_OPEN_PAYLOAD = 8_192;
     public static final int MAX_REASON_BYTES = 500;
     public static final int INITIAL_STREAM_WINDOW = 256 * 1024;
+    /** A receiver's choice, not a limit on the peer: the window it widens a stream to while the session's budget lasts. */
+    public static final int WIDE_STREAM_WINDOW = 1024 * 1024;
+    /** A receiver's choice: the most it widens its streams' windows by, over all streams of one session. */
+    public static final int SESSION_WIDENING_BUDGET = 16 * 1024 * 1024;
     public static final int MAX_WINDOW = Integer.MAX_VALUE;
     public static final int MAX_STREAMS_PER_SESSION = 1024;
     public static final int KEEPALIVE_SECONDS = 15;

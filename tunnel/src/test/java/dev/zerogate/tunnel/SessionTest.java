@@ -111,6 +111,45 @@ class SessionTest {
     }
 
     @Test
+    void anAcceptedStreamIsWidenedSoItsPeerMaySendTheWideWindowButNotMore() {
+        connector.consumeAtOnce = false;
+        int id = client.session.open(open("a.lan", 1));
+        exchange();
+        connector.session.accept(id, StreamOpened.newBuilder().setResolvedAddress("10.0.0.1").build());
+        exchange();
+        assertEquals(TunnelProtocol.WIDE_STREAM_WINDOW, connector.session.receiveWindow(id));
+        assertEquals(TunnelProtocol.WIDE_STREAM_WINDOW, client.session.receiveWindow(id), "the client widened its side too");
+
+        byte[] big = new byte[TunnelProtocol.WIDE_STREAM_WINDOW + 10_000];
+        int taken = client.session.send(id, ByteBuffer.wrap(big));
+        exchange();
+        assertEquals(TunnelProtocol.WIDE_STREAM_WINDOW, taken, "the wide window and no more");
+        assertEquals(TunnelProtocol.WIDE_STREAM_WINDOW, connector.receivedOn(id).length);
+        assertTrue(!connector.session.isClosed());
+        // One byte past it, written by hand, is a violation.
+        connector.session.receive(FrameEncoder.frame(TunnelProtocol.DATA, id, ByteBuffer.wrap(new byte[1])));
+        assertTrue(connector.events.stream().anyMatch(e -> e.startsWith("closed FLOW_CONTROL_ERROR")), connector.events.toString());
+    }
+
+    @Test
+    void wideningStopsAtTheSessionBudgetAndAClosedStreamGivesItsShareBack() {
+        int extra = TunnelProtocol.WIDE_STREAM_WINDOW - TunnelProtocol.INITIAL_STREAM_WINDOW;
+        int widenable = TunnelProtocol.SESSION_WIDENING_BUDGET / extra;
+        int[] ids = new int[widenable + 1];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = client.session.open(open("a.lan", 1));
+        }
+        for (int i = 0; i < widenable; i++) {
+            assertEquals(TunnelProtocol.WIDE_STREAM_WINDOW, client.session.receiveWindow(ids[i]), "stream " + ids[i]);
+        }
+        assertEquals(TunnelProtocol.INITIAL_STREAM_WINDOW, client.session.receiveWindow(ids[widenable]), "past the budget");
+
+        client.session.reset(ids[0], ResetCode.CANCELLED, "done");
+        int next = client.session.open(open("a.lan", 1));
+        assertEquals(TunnelProtocol.WIDE_STREAM_WINDOW, client.session.receiveWindow(next));
+    }
+
+    @Test
     void refusalClosesTheStreamAndLateDataForItIsIgnored() {
         int id = client.session.open(open("10.9.9.9", 80));
         client.session.send(id, ByteBuffer.wrap(new byte[10]));

@@ -1,5 +1,7 @@
 package dev.zerogate.tunnel.netty;
 
+import dev.zerogate.tunnel.TunnelProtocol;
+
 import dev.zerogate.proto.tunnel.v1.RelayAnswer;
 import dev.zerogate.proto.tunnel.v1.RelayAnswerCode;
 import dev.zerogate.proto.tunnel.v1.RelayPreamble;
@@ -143,7 +145,12 @@ public final class RelayDialer {
                 ctx.pipeline().addLast("tls", tls);
                 ctx.pipeline().addLast("session", session);
                 tls.handshakeFuture().addListener(handshake -> {
-                    if (handshake.isSuccess()) {
+                    // Runs on the loop as the handshake completes, before any application data goes up.
+                    if (handshake.isSuccess() && !TunnelTls.agreedOnAlpn(tls)) {
+                        result.completeExceptionally(new javax.net.ssl.SSLHandshakeException(
+                                "the peer did not agree on ALPN " + TunnelProtocol.ALPN));
+                        ctx.close();
+                    } else if (handshake.isSuccess()) {
                         result.complete(new Established(session, answer));
                     } else {
                         result.completeExceptionally(handshake.cause());

@@ -20,8 +20,11 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -53,6 +56,8 @@ class SessionOverTlsTest {
     private final TestCa.Issued deviceCert;
     private ServerSocket echo;
     private Channel server;
+    private SslProvider connectorTls = TunnelTls.provider();
+    private SslProvider clientTls = TunnelTls.provider();
 
     SessionOverTlsTest() throws Exception {
         ca = new TestCa();
@@ -98,7 +103,7 @@ class SessionOverTlsTest {
 
     /** The connector: TLS server, each stream dialled to the echo server. */
     private int startConnector(int echoPort) throws Exception {
-        SslContext tls = TunnelTls.connectorSide(connectorCert.key().getPrivate(), List.of(connectorCert.certificate()),
+        SslContext tls = TunnelTls.connectorSide(connectorTls, connectorCert.key().getPrivate(), List.of(connectorCert.certificate()),
                 PeerCertificates.trustManager(List.of(ca.certificate), peer -> peer.kind().equals("device")));
         SessionHandler.Owner owner = new SessionHandler.Owner() {
             @Override
@@ -132,7 +137,7 @@ class SessionOverTlsTest {
     }
 
     private SessionHandler connectClient(int port, TestCa.Issued device, String expectedConnector) throws Exception {
-        SslContext tls = TunnelTls.clientSide(device.key().getPrivate(), List.of(device.certificate()),
+        SslContext tls = TunnelTls.clientSide(clientTls, device.key().getPrivate(), List.of(device.certificate()),
                 PeerCertificates.trustManager(List.of(ca.certificate),
                         peer -> peer.kind().equals("connector") && peer.id().equals(expectedConnector)));
         SessionHandler session = new SessionHandler(Session.Role.CLIENT, new SessionHandler.Owner() { });
@@ -202,6 +207,29 @@ class SessionOverTlsTest {
 
     @Test
     void bytesEchoThroughTheEncryptedSessionByteForByte() throws Exception {
+        echoFourMegabytesAndAShortStream();
+    }
+
+    @Test
+    void theBundledBoringSslCarriesSessionsOnLinux() {
+        String arch = System.getProperty("os.arch");
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getProperty("os.name").equals("Linux")
+                && (arch.equals("amd64") || arch.equals("aarch64")), "BoringSSL is bundled for Linux x86-64 and AArch64 only");
+        assertEquals(SslProvider.OPENSSL, TunnelTls.provider(), "netty-tcnative did not load: " + io.netty.handler.ssl.OpenSsl.unavailabilityCause());
+        assertEquals(SslProvider.JDK, TunnelTls.providerFor("JDK"));
+        assertThrows(IllegalArgumentException.class, () -> TunnelTls.providerFor("conscrypt"));
+    }
+
+    /** A Raspberry Pi without the native library falls back to the JDK; it must still meet clients that have it. */
+    @ParameterizedTest(name = "client {0}, connector {1}")
+    @CsvSource({"JDK, OPENSSL", "OPENSSL, JDK"})
+    void endsOnDifferentTlsImplementationsStillCarryBytes(SslProvider client, SslProvider connector) throws Exception {
+        clientTls = client;
+        connectorTls = connector;
+        echoFourMegabytesAndAShortStream();
+    }
+
+    private void echoFourMegabytesAndAShortStream() throws Exception {
         int port = startConnector(startEcho());
         SessionHandler client = connectClient(port, deviceCert, "c-1");
         byte[] payload = new byte[4 << 20];
@@ -274,8 +302,11 @@ class SessionOverTlsTest {
     void theClientRefusesAConnectorOtherThanTheOneTheRelayNamed() throws Exception {
         int port = startConnector(startEcho());
         Exception failure = assertThrows(Exception.class, () -> connectClient(port, deviceCert, "c-2"));
-        assertTrue(String.valueOf(failure.getCause()).contains("not the expected peer")
-                || String.valueOf(failure).contains("certificate"), failure.toString());
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            chain.append(t).append(" <- ");
+        }
+        assertTrue(chain.toString().contains("not the expected peer"), chain.toString());
     }
 
     @Test

@@ -1,0 +1,21 @@
+package dev.zerogate.client;
+
+import org.junit.jupiter.api.Test;
+
+import javax.net.ssl.SSLHandshakeException;
+import java.security.cert.CertificateException;
+import java.util.concurrent.CompletionException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class TunnelCommandTest {
+
+    @Test
+    void aFailedHandshakeIsExplainedByItsInnermostCauseNotBoringSslsGeneralProblem() {
+        SSLHandshakeException handshake = new SSLHandshakeException("General OpenSslEngine problem");
+        handshake.initCause(new CertificateException("not the expected peer: connector c-9"));
+        String line = TunnelCommand.describe(new CompletionException(handshake), "pihole.lan", 80);
+        assertEquals("cannot reach pihole.lan:80: the end-to-end TLS handshake with the connector failed: "
+                + "not the expected peer: connector c-9", line);
+    }
+}
