@@ -26,7 +26,13 @@ final class CapturingProxy implements AutoCloseable {
             while (!server.isClosed()) {
                 try {
                     Socket outside = server.accept();
-                    Socket inside = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    Socket inside;
+                    try {
+                        inside = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+                    } catch (IOException relayDown) {
+                        outside.close(); // as a refused connection would: the relay may be restarting
+                        continue;
+                    }
                     synchronized (sockets) {
                         sockets.add(outside);
                         sockets.add(inside);

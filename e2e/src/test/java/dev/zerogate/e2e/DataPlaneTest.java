@@ -98,6 +98,8 @@ class DataPlaneTest {
     static String userId;
     static String networkId;
     static int spareConnectorPort;
+    static int relayPort;
+    static int relayPublicPort;
     /** The relay's service-account key: it reports its connectors to policy-svc with it. */
     static CreateServiceAccountKeyResponse relayKey;
     // Random throughout: a fixed prefix such as "zerogate" legitimately crosses the relay legs (gRPC method names).
@@ -117,16 +119,9 @@ class DataPlaneTest {
         policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
                 IdentityAndPolicyTest.policyEnvironment(identity.url(), IdentityAndPolicyTest.policyServiceAccount(adminToken), home,
                         Map.of("ZEROGATE_POLICY_STREAM_RELAY_SERVICE_ACCOUNTS", relayKey.getKey().getServiceAccountId())), home);
-        int relayPublicPort = base + 4;
-        relay = ServiceProcess.start("relay-svc", "relay", base + 3, null,
-                Map.of("ZEROGATE_RELAY_IDENTITY_URL", identity.url(), "ZEROGATE_RELAY_POLICY_URL", policy.url(),
-                        "ZEROGATE_RELAY_PORT", Integer.toString(relayPublicPort), "ZEROGATE_RELAY_HOST", "127.0.0.1",
-                        "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay-state").toString(),
-                        "ZEROGATE_RELAY_IDENTITY_CLIENT_ID", relayKey.getKey().getId(),
-                        "ZEROGATE_RELAY_IDENTITY_CLIENT_SECRET", relayKey.getClientSecret(),
-                        // Longer than the live-state test's waits: only the reports made when a
-                        // connector registers or goes away can pass it.
-                        "ZEROGATE_RELAY_REPORT_INTERVAL", "60s"), home);
+        relayPort = base + 3;
+        relayPublicPort = base + 4;
+        relay = startRelay("relay");
         relayLeg = new CapturingProxy(relayPublicPort);
 
         // The private side: an echo server and a web page on loopback.
@@ -168,6 +163,19 @@ class DataPlaneTest {
         connector = startConnector(connectorId, "connector", base + 5);
 
         clientConfig = enrolledClient();
+    }
+
+    /** relay-svc on {@link #relayPort} (HTTP) and {@link #relayPublicPort}, its state (and so its preamble key) kept across starts. */
+    static ServiceProcess startRelay(String instance) throws Exception {
+        return ServiceProcess.start("relay-svc", instance, relayPort, null,
+                Map.of("ZEROGATE_RELAY_IDENTITY_URL", identity.url(), "ZEROGATE_RELAY_POLICY_URL", policy.url(),
+                        "ZEROGATE_RELAY_PORT", Integer.toString(relayPublicPort), "ZEROGATE_RELAY_HOST", "127.0.0.1",
+                        "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay-state").toString(),
+                        "ZEROGATE_RELAY_IDENTITY_CLIENT_ID", relayKey.getKey().getId(),
+                        "ZEROGATE_RELAY_IDENTITY_CLIENT_SECRET", relayKey.getClientSecret(),
+                        // Longer than the live-state test's waits: only the reports made when a
+                        // connector registers or goes away can pass it.
+                        "ZEROGATE_RELAY_REPORT_INTERVAL", "60s"), home);
     }
 
     @AfterAll
@@ -497,6 +505,36 @@ class DataPlaneTest {
         assertEquals("after the failover\n", Files.readString(home.resolve("failover.out")));
         assertTrue(Files.readString(spare.log()).contains("\"event\":\"flow_closed\""), "the flow went through the survivor");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 30, "the flow took too long after the failover");
+    }
+
+    @Test
+    void aRelayThatStopsDrainsItsConnectorWhichRegistersAgainOnceTheRelayIsBackAndCarriesFlows() throws Exception {
+        ServiceProcess current = connector;
+        long registeredBefore = occurrences(current.log(), "registered with relay");
+        relay.close(); // SIGTERM: the relay's graceful stop
+        assertTrue(Files.readString(current.log()).contains("drains (DRAIN_REASON_RELAY_SHUTDOWN"),
+                "the connector heard the Drain before the relay exited:\n" + Files.readString(current.log()));
+        assertTrue(Files.readString(relay.log()).contains("acknowledged the drain"), Files.readString(relay.log()));
+
+        relay = startRelay("relay-restarted");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
+        while (occurrences(current.log(), "registered with relay") == registeredBefore && System.nanoTime() < deadline) {
+            Thread.sleep(200);
+        }
+        assertTrue(occurrences(current.log(), "registered with relay") > registeredBefore, "the connector did not register again");
+
+        Path stderr = home.resolve("after-drain.err");
+        Process process = cli(home.resolve("after-drain.out"), stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
+        try (OutputStream in = process.getOutputStream()) {
+            in.write("after the relay came back\n".getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), Files.readString(stderr));
+        assertEquals("after the relay came back\n", Files.readString(home.resolve("after-drain.out")));
+    }
+
+    static long occurrences(Path log, String text) throws IOException {
+        return Files.readString(log).split(java.util.regex.Pattern.quote(text), -1).length - 1L;
     }
 
     /** A connector of the home network, created in policy-svc as an admin does; returns its id. */

@@ -18,7 +18,7 @@ import java.util.Optional;
  *   <li>8 flows: eight concurrent connections sending N/8 MiB each, aggregate;</li>
  *   <li>new flow: p50/p99 over 2,000 sequential new connections, each connect + 1 byte echoed.</li>
  * </ul>
- * Each path gets a warm-up (one flow of N MiB, a tenth of the new flows) before it is
+ * Each path gets a warm-up (one flow of N MiB, as many new flows as are measured) before it is
  * measured. Throughput is wall time from the first byte sent to the far end's acknowledgement
  * of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
  * row, the off-the-shelf equivalent of zerogate's data plane.
@@ -134,7 +134,7 @@ public final class TunnelBench {
         // As much as is measured: a path of JVMs (zerogate's) reaches its compiled steady state
         // only after a few hundred MB, and a long-running relay or connector lives there.
         Load.throughput(entry, 1, bytes, transferLimit);
-        Load.newFlows(entry, Math.max(20, options.connections() / 10), newFlowsLimit);
+        Load.newFlows(entry, options.connections(), newFlowsLimit);
 
         Load.Throughput one = Load.throughput(entry, 1, bytes, transferLimit);
         Load.Throughput eight = Load.throughput(entry, 8, bytes / 8, transferLimit);

@@ -129,8 +129,33 @@ public final class RelayLink implements AutoCloseable {
                 Log.infof("registered with relay %s (%s)", message.getWelcome().getRelayId(), relay);
             }
             case FLOW_REQUEST -> join(message.getFlowRequest());
-            case DRAIN -> Log.infof("relay %s drains: %s", relay, message.getDrain().getMessage());
+            case DRAIN -> drained(message.getDrain());
             default -> { }
+        }
+    }
+
+    /**
+     * The relay sends no more flows (contract step 5): acknowledge, leave by half-closing (the
+     * relay then ends the stream at once), and register again after the shortest backoff, which
+     * reaches another relay behind the same name, or this one once it is back. Sessions already
+     * joined are separate connections and carry on.
+     */
+    private void drained(dev.zerogate.proto.relay.v1.Drain drain) {
+        int flows = activeFlows.getAsInt();
+        Log.infof("relay %s drains (%s: %s); %d flows open, registering again", relay,
+                drain.getReason(), drain.getMessage(), flows);
+        send(ConnectorMessage.newBuilder().setDrainAck(dev.zerogate.proto.relay.v1.DrainAck.newBuilder()
+                .setActiveFlowCount(flows)).build());
+        synchronized (this) {
+            backoffMillis = MIN_BACKOFF_MILLIS;
+            ClientCallStreamObserver<ConnectorMessage> current = stream;
+            if (current != null) {
+                try {
+                    current.onCompleted();
+                } catch (RuntimeException e) {
+                    Log.debugf("half-closing the stream to relay %s failed: %s", relay, e.toString());
+                }
+            }
         }
     }
 

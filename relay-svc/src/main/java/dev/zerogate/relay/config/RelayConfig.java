@@ -100,5 +100,12 @@ public interface RelayConfig {
         /** Seconds between connector heartbeats. */
         @WithDefault("10s")
         Duration heartbeatInterval();
+
+        /**
+         * At shutdown, how long the relay waits for its connectors to acknowledge Drain and leave
+         * before it ends their streams and exits (the Drain deadline it announces).
+         */
+        @WithDefault("3s")
+        Duration drainWait();
     }
 }

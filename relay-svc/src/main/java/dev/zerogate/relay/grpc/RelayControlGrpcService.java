@@ -124,7 +124,14 @@ public class RelayControlGrpcService extends RelayControlServiceGrpc.RelayContro
                 case FLOW_ACCEPTED -> { }
                 case FLOW_REJECTED -> publicPort.rejected(message.getFlowRejected().getFlowId(),
                         message.getFlowRejected().getReason(), message.getFlowRejected().getMessage());
-                case DRAIN_ACK -> { }
+                case DRAIN_ACK -> {
+                    Registration current = registration;
+                    if (current != null) {
+                        current.drainAcknowledged = true;
+                        Log.infof("connector %s acknowledged the drain with %d flows open", current.connectorId,
+                                message.getDrainAck().getActiveFlowCount());
+                    }
+                }
                 default -> fail(Status.INVALID_ARGUMENT.withDescription("an empty message"));
             }
         }
@@ -143,6 +150,10 @@ public class RelayControlGrpcService extends RelayControlServiceGrpc.RelayContro
             if (!hello.getSupportedProtocolVersionsList().contains(TunnelProtocol.VERSION)) {
                 fail(Status.FAILED_PRECONDITION.withDescription("no tunnel protocol version in common; this relay speaks "
                         + TunnelProtocol.VERSION));
+                return;
+            }
+            if (registry.isClosedToConnectors()) {
+                fail(Status.UNAVAILABLE.withDescription("this relay is shutting down: register with another relay"));
                 return;
             }
             if (registry.count() >= config.limits().maxConnectors() && registry.byId(hello.getConnectorId()).isEmpty()) {

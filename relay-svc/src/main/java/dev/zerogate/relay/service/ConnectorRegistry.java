@@ -28,6 +28,10 @@ public class ConnectorRegistry {
         public volatile float load;
         public volatile int activeFlows;
         public volatile Instant lastHeartbeat;
+        /** Sent Drain: no new sessions go to it. */
+        public volatile boolean draining;
+        /** Answered Drain with DrainAck. */
+        public volatile boolean drainAcknowledged;
         private boolean ended;
 
         public Registration(String connectorId, String networkId, String version, Map<String, String> labels,
@@ -77,6 +81,7 @@ public class ConnectorRegistry {
 
     private final Map<String, Registration> byId = new ConcurrentHashMap<>();
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
+    private volatile boolean closedToConnectors;
 
     /**
      * After how long without a heartbeat a connector counts as offline: three heartbeat
@@ -112,6 +117,25 @@ public class ConnectorRegistry {
         listeners.forEach(Runnable::run);
     }
 
+    /**
+     * Sends {@code drain} to every registered connector and marks it draining (no new sessions
+     * go to it); from now on no connector may register. For the relay's shutdown.
+     */
+    public List<Registration> drainAll(RelayMessage drain) {
+        closedToConnectors = true;
+        List<Registration> drained = all();
+        for (Registration registration : drained) {
+            registration.draining = true;
+            registration.send(drain);
+        }
+        return drained;
+    }
+
+    /** True once {@link #drainAll} ran: Hello is answered UNAVAILABLE. */
+    public boolean isClosedToConnectors() {
+        return closedToConnectors;
+    }
+
     public int count() {
         return byId.size();
     }
@@ -126,15 +150,16 @@ public class ConnectorRegistry {
 
     /**
      * The connector of {@code networkId} a new session goes to: the preferred one when it is
-     * registered here, else the least loaded (random among equals, so sessions spread).
+     * registered here, else the least loaded (random among equals, so sessions spread). Never
+     * one that is draining.
      */
     public Optional<Registration> pick(String networkId, String preferredConnectorId) {
         Registration preferred = preferredConnectorId.isEmpty() ? null : byId.get(preferredConnectorId);
-        if (preferred != null && preferred.networkId.equals(networkId) && !preferred.isEnded()) {
+        if (preferred != null && preferred.networkId.equals(networkId) && !preferred.isEnded() && !preferred.draining) {
             return Optional.of(preferred);
         }
         List<Registration> candidates = byId.values().stream()
-                .filter(r -> r.networkId.equals(networkId) && !r.isEnded()).toList();
+                .filter(r -> r.networkId.equals(networkId) && !r.isEnded() && !r.draining).toList();
         if (candidates.isEmpty()) {
             return Optional.empty();
         }
