@@ -20,4 +20,12 @@ public interface ConnectorConfig {
      * with {@code ZEROGATE_LABEL_<KEY>} variables and checked by {@link ConnectorLabels}.
      */
     Map<String, String> labels();
+
+    /**
+     * Flows one user may hold open through this connector at once, over all their devices and
+     * sessions; the next is refused with CAPACITY until one closes. The relay caps sessions per
+     * user but cannot see the flows inside them. Environment: ZEROGATE_CONNECTOR_MAX_FLOWS_PER_USER.
+     */
+    @io.smallrye.config.WithDefault("16384")
+    int maxFlowsPerUser();
 }

@@ -44,6 +44,7 @@ public class ConnectorRuntime {
 
     private final ConnectorCredentials credentials;
     private final ConnectorLabels labels;
+    private final dev.zerogate.connector.config.ConnectorConfig config;
     private final MeterRegistry metrics;
     private final Vertx vertx;
     private final String version;
@@ -65,10 +66,11 @@ public class ConnectorRuntime {
     private PolicyMirror mirror;
     private FlowGate gate;
 
-    ConnectorRuntime(ConnectorCredentials credentials, ConnectorLabels labels, MeterRegistry metrics, Vertx vertx,
-                     @ConfigProperty(name = "quarkus.application.version") String version) {
+    ConnectorRuntime(ConnectorCredentials credentials, ConnectorLabels labels, dev.zerogate.connector.config.ConnectorConfig config,
+                     MeterRegistry metrics, Vertx vertx, @ConfigProperty(name = "quarkus.application.version") String version) {
         this.credentials = credentials;
         this.labels = labels;
+        this.config = config;
         this.metrics = metrics;
         this.vertx = vertx;
         this.version = version;
@@ -113,7 +115,7 @@ public class ConnectorRuntime {
                     return fetched;
                 }, clock);
         gate = new FlowGate(grants, new FlowPolicy(networkId, connectorId, mirror, clock, AccessGrantVerifier.DEFAULT_CLOCK_SKEW),
-                new FlowLog(System.out, clock), resolver, metrics, clock);
+                new FlowLog(System.out, clock), resolver, metrics, clock, config.maxFlowsPerUser());
         mirror.addListener(gate::recheck);
         policyStream.start();
         for (URI relay : plane.relays()) {

@@ -67,12 +67,20 @@ public final class FlowGate implements SessionHandler.Owner {
     private final Executor resolver;
     private final MeterRegistry metrics;
     private final Clock clock;
+    private final int maxFlowsPerUser;
     private final Map<String, OpenFlow> open = new ConcurrentHashMap<>();
+    /** Flows per user (grant subject), counted from the decision to dial until the flow ends. */
+    private final Map<String, Integer> flowsByUser = new ConcurrentHashMap<>();
     private final AtomicInteger active = new AtomicInteger();
     private final AtomicLong bytesFromClients = new AtomicLong();
     private final AtomicLong bytesToClients = new AtomicLong();
 
-    public FlowGate(RemoteGrantVerifier grants, FlowPolicy policy, FlowLog log, Executor resolver, MeterRegistry metrics, Clock clock) {
+    public FlowGate(RemoteGrantVerifier grants, FlowPolicy policy, FlowLog log, Executor resolver, MeterRegistry metrics, Clock clock,
+                    int maxFlowsPerUser) {
+        if (maxFlowsPerUser < 1) {
+            throw new IllegalArgumentException("the flows per user must be at least 1, not " + maxFlowsPerUser);
+        }
+        this.maxFlowsPerUser = maxFlowsPerUser;
         this.grants = grants;
         this.policy = policy;
         this.log = log;
@@ -137,6 +145,11 @@ public final class FlowGate implements SessionHandler.Owner {
             refuse(session, streamId, flow, FlowRejectReason.valueOf(verdict.reason().flowRejectReason()), verdict.message());
             return;
         }
+        if (!reserveFlow(grant.subject())) {
+            refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_CAPACITY,
+                    "this user already has " + maxFlowsPerUser + " flows open through this connector; close some and retry");
+            return;
+        }
         // An address needs no lookup: dial it from here. A name may block on the LAN's DNS: off the loop.
         String destination = request.getDestination();
         if (io.netty.util.NetUtil.isValidIpV4Address(destination) || io.netty.util.NetUtil.isValidIpV6Address(destination)) {
@@ -146,12 +159,31 @@ public final class FlowGate implements SessionHandler.Owner {
         CompletableFuture.supplyAsync(() -> resolve(destination), resolver)
                 .whenComplete((address, failure) -> session.eventLoop().execute(() -> {
                     if (failure != null) {
+                        releaseFlow(grant.subject());
                         refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_DESTINATION_UNRESOLVABLE,
                                 request.getDestination() + " does not resolve in the private network");
                         return;
                     }
                     dial(session, streamId, grant, request, flow, address, verdict.recheckAt());
                 }));
+    }
+
+    /** Counts a flow against its user's cap; false (and nothing counted) when the cap is reached. */
+    private boolean reserveFlow(String user) {
+        boolean[] reserved = {false};
+        flowsByUser.compute(user, (u, count) -> {
+            int current = count == null ? 0 : count;
+            if (current >= maxFlowsPerUser) {
+                return count;
+            }
+            reserved[0] = true;
+            return current + 1;
+        });
+        return reserved[0];
+    }
+
+    private void releaseFlow(String user) {
+        flowsByUser.computeIfPresent(user, (u, count) -> count <= 1 ? null : count - 1);
     }
 
     private static InetAddress resolve(String destination) {
@@ -176,6 +208,7 @@ public final class FlowGate implements SessionHandler.Owner {
                 })
                 .connect(address, request.getPort()).addListener((ChannelFutureListener) dialled -> {
                     if (!dialled.isSuccess()) {
+                        releaseFlow(grant.subject());
                         refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_DESTINATION_UNREACHABLE,
                                 "dial " + address.getHostAddress() + ":" + request.getPort() + ": "
                                         + (dialled.cause() == null ? "failed" : dialled.cause().getMessage()));
@@ -191,6 +224,7 @@ public final class FlowGate implements SessionHandler.Owner {
                     end.attach(session, streamId, reason -> {
                         if (open.remove(flow.flowId()) != null) {
                             active.decrementAndGet();
+                            releaseFlow(grant.subject());
                             bytesFromClients.addAndGet(end.bytesOut());
                             bytesToClients.addAndGet(end.bytesIn());
                             log.closed(flow, end.bytesOut(), end.bytesIn(), reason);

@@ -62,6 +62,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -85,6 +86,7 @@ class FlowGateTest {
     private SessionHandler client;
     private PolicyMirror mirror;
     private FlowGate gate;
+    private RemoteGrantVerifier grants;
 
     @BeforeEach
     void start() throws Exception {
@@ -123,10 +125,8 @@ class FlowGateTest {
                 () -> CompletableFuture.supplyAsync(() -> new RemoteKeySetVerifier.KeySet(
                         keys.getGrantSigningKeys(GetGrantSigningKeysRequest.getDefaultInstance()).getJwksJson(), Duration.ofMinutes(5))),
                 Clock.systemUTC());
-        gate = new FlowGate(grants, new FlowPolicy(Events.NETWORK, Events.CONNECTOR, mirror, Clock.systemUTC(), Duration.ofSeconds(30)),
-                new FlowLog(new PrintStream(logged, true, StandardCharsets.UTF_8), Clock.systemUTC()), resolver,
-                new SimpleMeterRegistry(), Clock.systemUTC());
-        mirror.addListener(gate::recheck);
+        this.grants = grants;
+        gate = gate(1_000);
 
         var serverTls = TunnelTls.connectorSide(connector.key().getPrivate(), List.of(connector.certificate()),
                 PeerCertificates.trustManager(List.of(ca.certificate), peer -> peer.kind().equals("device")));
@@ -138,6 +138,19 @@ class FlowGateTest {
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
 
+        client = connectClient();
+    }
+
+    /** A gate over the test's grants and policy copy; sessions that connect from now on meet it. */
+    private FlowGate gate(int maxFlowsPerUser) {
+        FlowGate created = new FlowGate(grants, new FlowPolicy(Events.NETWORK, Events.CONNECTOR, mirror, Clock.systemUTC(), Duration.ofSeconds(30)),
+                new FlowLog(new PrintStream(logged, true, StandardCharsets.UTF_8), Clock.systemUTC()), resolver,
+                new SimpleMeterRegistry(), Clock.systemUTC(), maxFlowsPerUser);
+        mirror.addListener(created::recheck);
+        return created;
+    }
+
+    private SessionHandler connectClient() throws Exception {
         var clientTls = TunnelTls.clientSide(device.key().getPrivate(), List.of(device.certificate()),
                 PeerCertificates.trustManager(List.of(ca.certificate), peer -> peer.kind().equals("connector")));
         SessionHandler session = new SessionHandler(Session.Role.CLIENT, new SessionHandler.Owner() { });
@@ -157,7 +170,7 @@ class FlowGateTest {
             }
         }).connect(server.localAddress()).sync();
         ready.get(10, TimeUnit.SECONDS);
-        client = session;
+        return session;
     }
 
     @AfterEach
@@ -172,6 +185,7 @@ class FlowGateTest {
     /** What a client stream hears. */
     private static class Outcome implements StreamEnd {
         final CompletableFuture<String> result = new CompletableFuture<>();
+        volatile int streamId;
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 
         @Override
@@ -233,6 +247,43 @@ class FlowGateTest {
         assertEquals(1, dialled.get());
         String log = logged.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("\"event\":\"flow_opened\"") && log.contains("\"user\":\"" + Events.ALICE + "\""), log);
+    }
+
+    @Test
+    void aUserPastTheFlowCapIsRefusedWithCapacityUntilOneOfTheirFlowsCloses() throws Exception {
+        gate = gate(2);
+        client = connectClient();
+        String grant = TestGrants.instance().sign(alicesGrant());
+        Outcome first = openHeld(grant);
+        Outcome second = openHeld(grant);
+        awaitActiveFlows(2);
+
+        String third = open(grant, "127.0.0.1", destination.getLocalPort());
+        assertTrue(third.startsWith("refused FLOW_REJECT_REASON_CAPACITY: this user already has 2 flows open"), third);
+        assertEquals(2, gate.activeFlows(), "the refused flow was not dialled");
+
+        client.eventLoop().submit(() -> client.localFailed(first.streamId, ResetCode.CANCELLED, "done")).sync();
+        awaitActiveFlows(1);
+        Outcome replacement = openHeld(grant);
+        awaitActiveFlows(2);
+        assertFalse(replacement.result.getNow("open").startsWith("refused"), replacement.result.getNow("open"));
+        assertFalse(second.result.getNow("open").startsWith("closed"), "the second flow was left alone");
+    }
+
+    /** Opens a flow to the destination and leaves it open (no FIN from this side). */
+    private Outcome openHeld(String grant) throws Exception {
+        Outcome outcome = new Outcome();
+        client.eventLoop().submit(() -> outcome.streamId = client.open(OpenStream.newBuilder().setGrant(grant).setDestination("127.0.0.1")
+                .setPort(destination.getLocalPort()).setProtocol("tcp").build(), outcome)).sync();
+        return outcome;
+    }
+
+    private void awaitActiveFlows(int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (gate.activeFlows() != expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(expected, gate.activeFlows());
     }
 
     @Test
