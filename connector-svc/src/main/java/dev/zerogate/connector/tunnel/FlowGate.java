@@ -216,11 +216,11 @@ public final class FlowGate implements SessionHandler.Owner {
                     }
                     ChannelStreamEnd end = new ChannelStreamEnd(dialled.channel());
                     OpenFlow openFlow = new OpenFlow(session, streamId, grant, request.getDestination(), request.getPort(), flow, end);
-                    session.accept(streamId, StreamOpened.newBuilder().setResolvedAddress(address.getHostAddress()).build(), end);
                     open.put(flow.flowId(), openFlow);
                     active.incrementAndGet();
                     log.opened(flow, address.getHostAddress());
-                    scheduleRecheck(openFlow, recheckAt);
+                    // Attached before the session takes it: if the client gave up while this was
+                    // dialled, accept closes the end at once, and only an attached end reports that.
                     end.attach(session, streamId, reason -> {
                         if (open.remove(flow.flowId()) != null) {
                             active.decrementAndGet();
@@ -230,6 +230,8 @@ public final class FlowGate implements SessionHandler.Owner {
                             log.closed(flow, end.bytesOut(), end.bytesIn(), reason);
                         }
                     });
+                    session.accept(streamId, StreamOpened.newBuilder().setResolvedAddress(address.getHostAddress()).build(), end);
+                    scheduleRecheck(openFlow, recheckAt);
                 });
     }
 

@@ -270,6 +270,26 @@ class FlowGateTest {
         assertFalse(second.result.getNow("open").startsWith("closed"), "the second flow was left alone");
     }
 
+    @Test
+    void aFlowTheClientGivesUpOnWhileItIsDialledIsCountedClosed() throws Exception {
+        gate = gate(1);
+        client = connectClient();
+        String grant = TestGrants.instance().sign(alicesGrant());
+        Outcome abandoned = new Outcome();
+        client.eventLoop().submit(() -> {
+            int id = client.open(OpenStream.newBuilder().setGrant(grant).setDestination("127.0.0.1")
+                    .setPort(destination.getLocalPort()).setProtocol("tcp").build(), abandoned);
+            client.localFailed(id, ResetCode.CANCELLED, "gave up"); // the RESET overtakes the dial
+        }).sync();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!logged.toString(StandardCharsets.UTF_8).contains("\"event\":\"flow_closed\"") && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertEquals(0, gate.activeFlows(), "the abandoned flow is not counted open");
+        // The user's only slot is free again.
+        assertEquals("fin: hello from the pi", open(grant, "127.0.0.1", destination.getLocalPort()));
+    }
+
     /** Opens a flow to the destination and leaves it open (no FIN from this side). */
     private Outcome openHeld(String grant) throws Exception {
         Outcome outcome = new Outcome();
