@@ -251,14 +251,36 @@ class DataPlaneTest {
     }
 
     static void awaitLog(ServiceProcess service, String text, Duration timeout) throws Exception {
+        awaitMoreOccurrences(service.log(), text, 0, timeout);
+    }
+
+    /** Waits until {@code log} holds {@code text} more often than {@code before} times; fails after {@code timeout}. */
+    static void awaitMoreOccurrences(Path log, String text, long before, Duration timeout) throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
-            if (Files.readString(service.log()).contains(text)) {
+            if (occurrences(log, text) > before) {
                 return;
             }
             Thread.sleep(200);
         }
-        throw new AssertionError("no '" + text + "' in " + service.log() + " within " + timeout + ":\n" + Files.readString(service.log()));
+        throw new AssertionError("no " + (before == 0 ? "" : "new ") + "'" + text + "' in " + log + " within " + timeout
+                + ":\n" + Files.readString(log));
+    }
+
+    static long occurrences(Path log, String text) throws IOException {
+        return Files.readString(log).split(java.util.regex.Pattern.quote(text), -1).length - 1L;
+    }
+
+    /** `zerogate connect` to the echo resource with {@code line} on stdin; asserts it exits 0 having echoed it. */
+    private static void connectEchoes(String name, String line) throws Exception {
+        Path stderr = home.resolve(name + ".err");
+        Process process = cli(home.resolve(name + ".out"), stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
+        try (OutputStream in = process.getOutputStream()) {
+            in.write(line.getBytes(StandardCharsets.UTF_8));
+        }
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, process.exitValue(), Files.readString(stderr));
+        assertEquals(line, Files.readString(home.resolve(name + ".out")));
     }
 
     static ServerSocket startEcho() throws IOException {
@@ -495,14 +517,7 @@ class DataPlaneTest {
         connector = spare; // later tests read the survivor's connection log
 
         long started = System.nanoTime();
-        Path stderr = home.resolve("failover.err");
-        Process process = cli(home.resolve("failover.out"), stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
-        try (OutputStream in = process.getOutputStream()) {
-            in.write("after the failover\n".getBytes(StandardCharsets.UTF_8));
-        }
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), Files.readString(stderr));
-        assertEquals("after the failover\n", Files.readString(home.resolve("failover.out")));
+        connectEchoes("failover", "after the failover\n");
         assertTrue(Files.readString(spare.log()).contains("\"event\":\"flow_closed\""), "the flow went through the survivor");
         assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started) < 30, "the flow took too long after the failover");
     }
@@ -517,24 +532,8 @@ class DataPlaneTest {
         assertTrue(Files.readString(relay.log()).contains("acknowledged the drain"), Files.readString(relay.log()));
 
         relay = startRelay("relay-restarted");
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(45);
-        while (occurrences(current.log(), "registered with relay") == registeredBefore && System.nanoTime() < deadline) {
-            Thread.sleep(200);
-        }
-        assertTrue(occurrences(current.log(), "registered with relay") > registeredBefore, "the connector did not register again");
-
-        Path stderr = home.resolve("after-drain.err");
-        Process process = cli(home.resolve("after-drain.out"), stderr, "connect", "127.0.0.1", Integer.toString(echo.getLocalPort()));
-        try (OutputStream in = process.getOutputStream()) {
-            in.write("after the relay came back\n".getBytes(StandardCharsets.UTF_8));
-        }
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS));
-        assertEquals(0, process.exitValue(), Files.readString(stderr));
-        assertEquals("after the relay came back\n", Files.readString(home.resolve("after-drain.out")));
-    }
-
-    static long occurrences(Path log, String text) throws IOException {
-        return Files.readString(log).split(java.util.regex.Pattern.quote(text), -1).length - 1L;
+        awaitMoreOccurrences(current.log(), "registered with relay", registeredBefore, Duration.ofSeconds(45));
+        connectEchoes("after-drain", "after the relay came back\n");
     }
 
     /** A connector of the home network, created in policy-svc as an admin does; returns its id. */

@@ -92,8 +92,7 @@ class LocalDemoTest {
         cli.login(options.identityUrl(), options.policyUrl(), LocalDemo.ADMIN, password, Duration.ofSeconds(60));
         assertTrue(fetchThroughForward(options, webPort).contains(LocalDemo.WEB_PAGE_HEADING));
         // The connector logs the flow when it closes, which is after forward has stopped, so the line may lag the page.
-        assertTrue(connectorLogShowsWithin("\"event\":\"flow_closed\"", Duration.ofSeconds(15)),
-                "the page came through the connector, which logs each flow");
+        DataPlaneTest.awaitMoreOccurrences(connectorLog(), FLOW_CLOSED, 0, Duration.ofSeconds(15));
         // The run gave the relay a service account that policy-svc trusts: admins see the connector online.
         assertTrue(connectorOnline(options, demo.get().connectorId()), "policy-svc shows the demo connector online");
         for (String service : List.of("policy-svc", "relay-svc")) {
@@ -103,15 +102,12 @@ class LocalDemoTest {
 
         // A restart: same demo, no new bootstrap tokens, the connector signs in with what it stored.
         stack.close();
-        int flowsBefore = closedFlows();
+        long flowsBefore = DataPlaneTest.occurrences(connectorLog(), FLOW_CLOSED);
         stack = LocalStack.of(options, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)).start();
         assertEquals(demo, stack.demo());
         assertTrue(fetchThroughForward(options, webPort).contains(LocalDemo.WEB_PAGE_HEADING));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (closedFlows() == flowsBefore && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
-        assertTrue(closedFlows() > flowsBefore, "the restarted connector carried the page");
+        // The restarted connector carried the page: one more flow in its log.
+        DataPlaneTest.awaitMoreOccurrences(connectorLog(), FLOW_CLOSED, flowsBefore, Duration.ofSeconds(15));
     }
 
     private String fetchThroughForward(LocalOptions options, int webPort) throws Exception {
@@ -154,23 +150,11 @@ class LocalDemoTest {
         }
     }
 
-    private boolean connectorLogShowsWithin(String text, Duration timeout) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!connectorLog().contains(text)) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(100);
-        }
-        return true;
-    }
+    /** The connector logs each flow with this line when it closes, which is after forward stops. */
+    private static final String FLOW_CLOSED = "\"event\":\"flow_closed\"";
 
-    private int closedFlows() throws IOException {
-        return connectorLog().split("\"event\":\"flow_closed\"", -1).length - 1;
-    }
-
-    private String connectorLog() throws IOException {
-        return Files.readString(home.resolve("logs").resolve("connector-svc.log"));
+    private Path connectorLog() {
+        return home.resolve("logs").resolve("connector-svc.log");
     }
 
     private Process cli(Path out, String... args) throws IOException {

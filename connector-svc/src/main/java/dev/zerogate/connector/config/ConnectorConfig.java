@@ -1,6 +1,7 @@
 package dev.zerogate.connector.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -26,6 +27,6 @@ public interface ConnectorConfig {
      * sessions; the next is refused with CAPACITY until one closes. The relay caps sessions per
      * user but cannot see the flows inside them. Environment: ZEROGATE_CONNECTOR_MAX_FLOWS_PER_USER.
      */
-    @io.smallrye.config.WithDefault("16384")
+    @WithDefault("16384")
     int maxFlowsPerUser();
 }

@@ -1,5 +1,6 @@
 package dev.zerogate.connector.tunnel;
 
+import dev.zerogate.connector.config.ConnectorConfig;
 import dev.zerogate.connector.config.ConnectorLabels;
 import dev.zerogate.connector.config.ControlPlane;
 import dev.zerogate.connector.credentials.ConnectorCredentials;
@@ -44,7 +45,7 @@ public class ConnectorRuntime {
 
     private final ConnectorCredentials credentials;
     private final ConnectorLabels labels;
-    private final dev.zerogate.connector.config.ConnectorConfig config;
+    private final ConnectorConfig config;
     private final MeterRegistry metrics;
     private final Vertx vertx;
     private final String version;
@@ -66,7 +67,7 @@ public class ConnectorRuntime {
     private PolicyMirror mirror;
     private FlowGate gate;
 
-    ConnectorRuntime(ConnectorCredentials credentials, ConnectorLabels labels, dev.zerogate.connector.config.ConnectorConfig config,
+    ConnectorRuntime(ConnectorCredentials credentials, ConnectorLabels labels, ConnectorConfig config,
                      MeterRegistry metrics, Vertx vertx, @ConfigProperty(name = "quarkus.application.version") String version) {
         this.credentials = credentials;
         this.labels = labels;

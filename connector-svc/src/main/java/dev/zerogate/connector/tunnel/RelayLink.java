@@ -4,6 +4,8 @@ import com.google.protobuf.Timestamp;
 import dev.zerogate.connector.config.ControlPlane;
 import dev.zerogate.connector.credentials.ConnectorCredentials;
 import dev.zerogate.proto.relay.v1.ConnectorMessage;
+import dev.zerogate.proto.relay.v1.Drain;
+import dev.zerogate.proto.relay.v1.DrainAck;
 import dev.zerogate.proto.relay.v1.FlowAccepted;
 import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.relay.v1.FlowRejected;
@@ -140,11 +142,11 @@ public final class RelayLink implements AutoCloseable {
      * reaches another relay behind the same name, or this one once it is back. Sessions already
      * joined are separate connections and carry on.
      */
-    private void drained(dev.zerogate.proto.relay.v1.Drain drain) {
+    private void drained(Drain drain) {
         int flows = activeFlows.getAsInt();
         Log.infof("relay %s drains (%s: %s); %d flows open, registering again", relay,
                 drain.getReason(), drain.getMessage(), flows);
-        send(ConnectorMessage.newBuilder().setDrainAck(dev.zerogate.proto.relay.v1.DrainAck.newBuilder()
+        send(ConnectorMessage.newBuilder().setDrainAck(DrainAck.newBuilder()
                 .setActiveFlowCount(flows)).build());
         synchronized (this) {
             backoffMillis = MIN_BACKOFF_MILLIS;

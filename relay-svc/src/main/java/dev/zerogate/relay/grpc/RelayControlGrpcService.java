@@ -127,7 +127,6 @@ public class RelayControlGrpcService extends RelayControlServiceGrpc.RelayContro
                 case DRAIN_ACK -> {
                     Registration current = registration;
                     if (current != null) {
-                        current.drainAcknowledged = true;
                         Log.infof("connector %s acknowledged the drain with %d flows open", current.connectorId,
                                 message.getDrainAck().getActiveFlowCount());
                     }

@@ -30,8 +30,6 @@ public class ConnectorRegistry {
         public volatile Instant lastHeartbeat;
         /** Sent Drain: no new sessions go to it. */
         public volatile boolean draining;
-        /** Answered Drain with DrainAck. */
-        public volatile boolean drainAcknowledged;
         private boolean ended;
 
         public Registration(String connectorId, String networkId, String version, Map<String, String> labels,

@@ -34,7 +34,7 @@ public final class TunnelTls {
 
     private static final List<String> CIPHERS = List.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384");
 
-    /** The implementation sessions use, chosen once per process. */
+    /** The implementation a new session's TLS uses: {@value #PROVIDER_PROPERTY}, BoringSSL when unset and it loads. */
     public static SslProvider provider() {
         return providerFor(System.getProperty(PROVIDER_PROPERTY, "openssl"));
     }
