@@ -326,7 +326,9 @@ class DataPlaneTest {
 
     @Test
     void connectCarriesSeveralMegabytesByteForByteOnStdio() throws Exception {
-        byte[] payload = new byte[4 << 20];
+        // Three times a widened stream window (TunnelProtocol.WIDE_STREAM_WINDOW): each direction
+        // stalls unless the far side's credit comes back.
+        byte[] payload = new byte[12 << 20];
         new Random(11).nextBytes(payload);
         byte[] marker = MARKER.getBytes(StandardCharsets.UTF_8);
         System.arraycopy(marker, 0, payload, 1000, marker.length);

@@ -6,56 +6,85 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * {@code ./bench tunnel [--quick] [--mib N] [--connections N]}: TCP flows through each
+ * {@code ./bench tunnel [--quick] [--mib N] [--connections N] [--paths raw,haproxy,stunnel,zerogate]}: TCP flows through each
  * {@link TunnelPath} to a far end on loopback (a sink and an echo in a JVM of their own, see
  * {@link FarEnd}), all measured in this one invocation:
  * <ul>
- *   <li>1 flow: one connection sending N MiB (default 512) to the sink;</li>
+ *   <li>1 flow: one connection sending N MiB (default 1,024) to the sink;</li>
  *   <li>8 flows: eight concurrent connections sending N/8 MiB each, aggregate;</li>
  *   <li>new flow: p50/p99 over 2,000 sequential new connections, each connect + 1 byte echoed.</li>
  * </ul>
- * Each path gets a warm-up (one flow of N MiB, as many new flows as are measured) before it is
- * measured. Throughput is wall time from the first byte sent to the far end's acknowledgement
+ * Each path gets the same warm-up before it is measured: one flow and eight flows of N MiB but
+ * at least 2 GiB ({@code --quick}: N MiB), and as many new flows as are measured. Throughput is wall time from the first byte sent to the far end's acknowledgement
  * of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
  * row, the off-the-shelf equivalent of zerogate's data plane.
  */
 public final class TunnelBench {
 
     private static final long MIB = 1024 * 1024;
+    private static final long WARM_UP_BYTES = 2048 * MIB;
 
     private TunnelBench() {
     }
 
-    /** The rows, in order. A zerogate path is added here. */
-    static List<TunnelPath> paths() {
-        return List.of(new RawPath(), new HaproxyPath(), new StunnelHaproxyStunnelPath(), new ZerogatePath());
+    /** The rows, in order, by the names {@code --paths} takes. A zerogate path is added here. */
+    static Map<String, Supplier<TunnelPath>> paths() {
+        Map<String, Supplier<TunnelPath>> paths = new LinkedHashMap<>();
+        paths.put("raw", RawPath::new);
+        paths.put("haproxy", HaproxyPath::new);
+        paths.put("stunnel", StunnelHaproxyStunnelPath::new);
+        paths.put("zerogate", ZerogatePath::new);
+        return paths;
     }
 
-    record Options(long mib, int connections) {
+    /** {@code paths}: the keys of {@link #paths()} to run, in the table's order. */
+    record Options(long mib, int connections, List<String> paths, boolean quick) {
 
         static Options parse(List<String> args) {
-            long mib = 512;
+            long mib = 1024;
             int connections = 2_000;
+            List<String> paths = new ArrayList<>(TunnelBench.paths().keySet());
+            boolean quick = false;
             for (int i = 0; i < args.size(); i++) {
                 switch (args.get(i)) {
                     case "--quick" -> {
+                        quick = true;
                         mib = 64;
                         connections = 200;
                     }
                     case "--mib" -> mib = Long.parseLong(value(args, ++i));
                     case "--connections" -> connections = Integer.parseInt(value(args, ++i));
+                    case "--paths" -> paths = pathKeys(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i)
-                            + " (./bench tunnel [--quick] [--mib N] [--connections N])");
+                            + " (./bench tunnel [--quick] [--mib N] [--connections N] [--paths "
+                            + String.join(",", TunnelBench.paths().keySet()) + "])");
                 }
             }
             if (mib < 8 || connections < 10) {
                 throw new IllegalArgumentException("--mib must be at least 8 and --connections at least 10");
             }
-            return new Options(mib, connections);
+            return new Options(mib, connections, paths, quick);
+        }
+
+        /** A comma-separated subset of the path keys, kept in the table's order (a run without the stunnel row prints no ratios). */
+        private static List<String> pathKeys(String list) {
+            Set<String> asked = new HashSet<>(Arrays.asList(list.split(",")));
+            for (String key : asked) {
+                if (!TunnelBench.paths().containsKey(key)) {
+                    throw new IllegalArgumentException("unknown path " + key + " (paths: " + String.join(",", TunnelBench.paths().keySet()) + ")");
+                }
+            }
+            return TunnelBench.paths().keySet().stream().filter(asked::contains).toList();
         }
 
         private static String value(List<String> args, int i) {
@@ -76,7 +105,8 @@ public final class TunnelBench {
         List<ResultTable.Row> rows = new ArrayList<>();
         List<String> notes = new ArrayList<>();
         try (FarEnd farEnd = FarEnd.start()) {
-            for (TunnelPath path : paths()) {
+            for (String key : options.paths()) {
+                TunnelPath path = paths().get(key).get();
                 Optional<String> unavailable = path.unavailable();
                 if (unavailable.isPresent()) {
                     ResultTable.Row skipped = ResultTable.Row.skipped(path, "skipped: " + unavailable.get());
@@ -131,9 +161,12 @@ public final class TunnelBench {
         Duration transferLimit = Duration.ofSeconds(60 + bytes / 5_000_000);
         Duration newFlowsLimit = Duration.ofSeconds(60 + options.connections() / 40);
 
-        // As much as is measured: a path of JVMs (zerogate's) reaches its compiled steady state
-        // only after a few hundred MB, and a long-running relay or connector lives there.
-        Load.throughput(entry, 1, bytes, transferLimit);
+        // At least 2 GiB (but for a --quick smoke run), and as many new flows as are measured: a path of JVMs (zerogate's)
+        // reaches its compiled steady state only past the first GiB or so, and a long-running
+        // relay or connector lives there. Every path gets the same warm-up.
+        long warmUpBytes = options.quick() ? bytes : Math.max(bytes, WARM_UP_BYTES);
+        Load.throughput(entry, 1, warmUpBytes, Duration.ofSeconds(60 + warmUpBytes / 5_000_000));
+        Load.throughput(entry, 8, warmUpBytes / 8, Duration.ofSeconds(60 + warmUpBytes / 5_000_000));
         Load.newFlows(entry, options.connections(), newFlowsLimit);
 
         Load.Throughput one = Load.throughput(entry, 1, bytes, transferLimit);
