@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -51,6 +52,11 @@ final class HaproxyPath implements TunnelPath {
         process = Children.start(List.of(Children.executable("haproxy").orElseThrow().toString(), "-f", config.toString(), "-db"), log);
         Children.awaitListening(process, listen, Duration.ofSeconds(15), log);
         return listen;
+    }
+
+    @Override
+    public Map<String, Long> processes() {
+        return Map.of("haproxy", process.pid());
     }
 
     static String hostPort(InetSocketAddress address) {

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +36,15 @@ final class StunnelHaproxyStunnelPath implements TunnelPath {
     @Override
     public String name() {
         return NAME;
+    }
+
+    @Override
+    public Map<String, Long> processes() {
+        Map<String, Long> processes = new LinkedHashMap<>();
+        processes.put("stunnel client end", clientEnd.pid());
+        processes.putAll(relay.processes());
+        processes.put("stunnel server end", serverEnd.pid());
+        return processes;
     }
 
     @Override

@@ -116,9 +116,11 @@ public final class TunnelBench {
                 }
                 ResultTable.Row row;
                 try (path) {
-                    row = measure(path, farEnd.address(), options);
+                    InetSocketAddress entry = path.start(farEnd.address());
+                    row = measure(path, entry, options);
                     notes.addAll(path.notes());
                     System.out.println("  " + row.summary());
+                    notes.addAll(cpuPerGigabyte(path, entry));
                     notes.addAll(extraFigures(path));
                 } catch (Exception e) {
                     row = ResultTable.Row.skipped(path, "failed: " + e);
@@ -130,6 +132,22 @@ public final class TunnelBench {
         ResultTable.print(System.out, rows, StunnelHaproxyStunnelPath.NAME);
         notes.forEach(note -> System.out.println("  " + note));
         System.out.println("  load average after: " + loadAverage());
+    }
+
+    /** The CPU the path's processes spend per GB, printed as it comes; none for a path without processes. */
+    private static List<String> cpuPerGigabyte(TunnelPath path, InetSocketAddress entry) {
+        String line;
+        try {
+            Map<String, Long> processes = path.processes();
+            if (processes.isEmpty()) {
+                return List.of();
+            }
+            line = CpuPerGigabyte.measure(path.name(), entry, processes);
+        } catch (Exception e) {
+            line = path.name() + ": CPU per GB failed: " + e;
+        }
+        System.out.println("  " + line);
+        return List.of(line);
     }
 
     /** The path's own further figures, printed as they come; a failure is one line, not a lost row. */
@@ -154,8 +172,7 @@ public final class TunnelBench {
         }
     }
 
-    private static ResultTable.Row measure(TunnelPath path, InetSocketAddress farEnd, Options options) throws Exception {
-        InetSocketAddress entry = path.start(farEnd);
+    private static ResultTable.Row measure(TunnelPath path, InetSocketAddress entry, Options options) throws Exception {
         long bytes = options.mib() * MIB;
         // Slower than 5 MB/s or 25 ms per new flow is a broken path, not a figure.
         Duration transferLimit = Duration.ofSeconds(60 + bytes / 5_000_000);

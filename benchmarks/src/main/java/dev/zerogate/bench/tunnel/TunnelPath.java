@@ -1,7 +1,9 @@
 package dev.zerogate.bench.tunnel;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -45,6 +47,15 @@ public interface TunnelPath extends AutoCloseable {
     /** Facts for the footnotes once started (e.g. the negotiated TLS cipher suite); may be empty. */
     default List<String> notes() {
         return List.of();
+    }
+
+    /**
+     * The path's own processes by role, in the order they are passed through (e.g. "client" →
+     * pid), once started: the harness reports the CPU each spends per GB moved
+     * ({@link CpuPerGigabyte}). Empty (the default) for a path without processes of its own.
+     */
+    default Map<String, Long> processes() throws IOException {
+        return Map.of();
     }
 
     /**

@@ -27,7 +27,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -144,43 +146,20 @@ final class ZerogatePath implements TunnelPath {
     }
 
     @Override
+    public Map<String, Long> processes() throws IOException {
+        Map<String, Long> processes = new LinkedHashMap<>();
+        processes.put("client", forward.pid());
+        processes.put("relay", pidOf("relay-svc"));
+        processes.put("connector", pidOf("connector-svc"));
+        return processes;
+    }
+
+    @Override
     public List<String> extraFigures() throws Exception {
         List<String> figures = new ArrayList<>();
-        figures.add(cpuPerGigabyte());
         figures.add(firstFlows());
         figures.addAll(idleFlows());
         return figures;
-    }
-
-    /**
-     * Where a flow's CPU goes: one flow of 1 GiB through the running forward, and the CPU time
-     * (user + system, from /proc) each of the three zerogate processes spent meanwhile.
-     */
-    private String cpuPerGigabyte() throws Exception {
-        long bytes = 1L << 30;
-        long[] pids = {forward.pid(), pidOf("relay-svc"), pidOf("connector-svc")};
-        long[][] before = new long[3][];
-        for (int i = 0; i < 3; i++) {
-            before[i] = cpuMillis(pids[i]);
-        }
-        Load.Throughput flow = Load.throughput(forwardEntry, 1, bytes, Duration.ofSeconds(300));
-        StringBuilder line = new StringBuilder(String.format("%s: CPU seconds per GB moved, user + system (one flow of 1 GiB at %,.0f MB/s):",
-                NAME, flow.megabytesPerSecond()));
-        String[] names = {"client", "relay", "connector"};
-        for (int i = 0; i < 3; i++) {
-            long[] after = cpuMillis(pids[i]);
-            line.append(String.format(" %s %.2f + %.2f%s", names[i], (after[0] - before[i][0]) / 1e3 / (bytes / 1e9),
-                    (after[1] - before[i][1]) / 1e3 / (bytes / 1e9), i < 2 ? "," : ""));
-        }
-        return line.toString();
-    }
-
-    /** User and system CPU time of a process in milliseconds (fields 14 and 15 of /proc/PID/stat, clock ticks of 10 ms). */
-    private static long[] cpuMillis(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        // After "pid (comm) ", field 3 (state) is index 0: utime (14) is index 11, stime (15) index 12.
-        return new long[]{Long.parseLong(fields[11]) * 10, Long.parseLong(fields[12]) * 10};
     }
 
     private long pidOf(String service) throws IOException {

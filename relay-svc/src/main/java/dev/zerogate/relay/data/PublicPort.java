@@ -25,6 +25,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -260,9 +261,36 @@ public class PublicPort {
                 .setSessionId(pending.flowId()).build();
         RelayAnswer toClient = RelayAnswer.newBuilder().setCode(RelayAnswerCode.RELAY_ANSWER_CODE_OK)
                 .setSessionId(pending.flowId()).setConnectorId(pending.connectorId()).build();
-        // The connector's side first: its answer is queued on its loop before any client byte can be.
-        connector.eventLoop().execute(() -> startSplicing(connector, client, opened.sealAnswer(toConnector)));
-        client.eventLoop().execute(() -> startSplicing(client, connector, pending.clientPreamble().sealAnswer(toClient)));
+        // Both legs on the connector's loop, so that the splice writes each read straight into the
+        // other socket and the buffer is freed by the thread that took it from the pool. Across
+        // two loops every read became a task handed to the other thread (a wake-up each), and
+        // buffers freed from another thread's side churned the pool's chunks (freed, then
+        // allocated and zeroed again); see ADR 0011 for the relay's CPU per GB either way.
+        // The connector's side first: its answer is queued before any client byte can be.
+        EventLoop loop = connector.eventLoop();
+        Runnable splice = () -> {
+            startSplicing(connector, client, opened.sealAnswer(toConnector));
+            startSplicing(client, connector, pending.clientPreamble().sealAnswer(toClient));
+        };
+        if (client.eventLoop() == loop) {
+            loop.execute(splice);
+            return;
+        }
+        client.deregister().addListener(deregistered -> {
+            if (!deregistered.isSuccess() || !client.isOpen()) {
+                client.close();
+                connector.close();
+                return;
+            }
+            loop.register(client).addListener(registered -> {
+                if (!registered.isSuccess()) {
+                    client.close();
+                    connector.close();
+                    return;
+                }
+                loop.execute(splice);
+            });
+        });
     }
 
     /** On {@code self}'s loop: answer OK, then forward everything to {@code peer}. */
