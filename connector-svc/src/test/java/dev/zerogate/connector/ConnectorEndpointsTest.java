@@ -45,6 +45,16 @@ class ConnectorEndpointsTest extends ServiceEndpointsContract {
     }
 
     @Test
+    void nettysPoolIsConfiguredWithChunksLargerThanAFlowsReads() {
+        // Quarkus's default max order (3) makes 64 KiB chunks: every read of 64 KiB or more
+        // (flows read up to 256 KiB) would bypass the pool as a fresh, zeroed allocation. The
+        // packaged connector sets the property before Netty's allocator exists; in this test JVM
+        // Netty may have started earlier, so the property is what can be checked here.
+        int maxOrder = Integer.parseInt(System.getProperty("io.netty.allocator.maxOrder", "-1"));
+        assertTrue(maxOrder >= 7, "Netty's pool max order is " + maxOrder + " (chunks of 8 KiB << max order)");
+    }
+
+    @Test
     void stateDirectoryIsCreatedOwnerOnly() throws Exception {
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stateDirectory.path())));
     }

@@ -19,6 +19,7 @@ import dev.zerogate.tunnel.RelayKey;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -180,6 +181,17 @@ class PublicPortTest {
             return e;
         }
         throw new AssertionError("expected a failure");
+    }
+
+    @Test
+    void nettysPoolIsConfiguredWithChunksLargerThanAReadOfSplicedBytes() {
+        // Quarkus's default max order (3) makes 64 KiB chunks, and every read of 64 KiB (Netty's
+        // usual size on a busy connection) then bypassed the pool: a zeroed allocation per read.
+        // The packaged relay sets the property before Netty's allocator exists; in this test JVM
+        // Netty may have started earlier, so the property is what can be checked here.
+        int maxOrder = Integer.parseInt(System.getProperty("io.netty.allocator.maxOrder", "-1"));
+        int chunkBytes = PooledByteBufAllocator.defaultPageSize() << maxOrder;
+        assertTrue(maxOrder >= 0 && chunkBytes >= 1 << 20, "Netty's pool chunks would be " + chunkBytes + " bytes (max order " + maxOrder + ")");
     }
 
     @Test
