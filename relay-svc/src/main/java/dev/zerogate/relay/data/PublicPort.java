@@ -261,11 +261,9 @@ public class PublicPort {
                 .setSessionId(pending.flowId()).build();
         RelayAnswer toClient = RelayAnswer.newBuilder().setCode(RelayAnswerCode.RELAY_ANSWER_CODE_OK)
                 .setSessionId(pending.flowId()).setConnectorId(pending.connectorId()).build();
-        // Both legs on the connector's loop, so that the splice writes each read straight into the
-        // other socket and the buffer is freed by the thread that took it from the pool. Across
-        // two loops every read became a task handed to the other thread (a wake-up each), and
-        // buffers freed from another thread's side churned the pool's chunks (freed, then
-        // allocated and zeroed again); see ADR 0011 for the relay's CPU per GB either way.
+        // Both legs on the connector's loop (the client's channel moves), so that the splice writes
+        // each read straight into the other socket on the same thread. Across two loops every read
+        // became a write task handed to the other loop's thread, a wake-up each (ADR 0011).
         // The connector's side first: its answer is queued before any client byte can be.
         EventLoop loop = connector.eventLoop();
         Runnable splice = () -> {
