@@ -28,9 +28,12 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The append-only audit log in PostgreSQL.
@@ -58,6 +61,8 @@ public class AuditLog {
     private final Pool pool;
     private final Clock clock;
     private final BlockingQueue<AuditEvent> decisions;
+    /** Batches of decisions being written: drained from the queue, not yet committed. */
+    private final Set<CompletableFuture<Void>> writing = ConcurrentHashMap.newKeySet();
 
     AuditLog(Pool pool, PolicyConfig config, Clock clock) {
         this.pool = pool;
@@ -78,9 +83,15 @@ public class AuditLog {
 
     @Scheduled(every = "${zerogate.policy.audit.flush-interval:100ms}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> flushDecisions() {
+        // Registered before the queue is drained: a flush() that finds the queue empty still waits
+        // for the events this batch took out of it.
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        writing.add(written);
         List<AuditEvent> batch = new ArrayList<>();
         decisions.drainTo(batch, FLUSH_BATCH);
         if (batch.isEmpty()) {
+            writing.remove(written);
+            written.complete(null);
             return Uni.createFrom().voidItem();
         }
         return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + APPEND_LOCK + ")").execute()
@@ -94,12 +105,22 @@ public class AuditLog {
                     Log.errorf("writing %d decision audit events failed (%s); %d queued again", batch.size(), e.toString(), requeued);
                 })
                 .onFailure().recoverWithNull()
+                .eventually(() -> {
+                    writing.remove(written);
+                    written.complete(null);
+                })
                 .chain(() -> decisions.size() >= FLUSH_BATCH ? flushDecisions() : Uni.createFrom().voidItem());
     }
 
-    /** Writes every queued decision now (tests and shutdown). */
+    /**
+     * Writes every queued decision now (tests and shutdown), after waiting for the batches being
+     * written already: the scheduled flush may have drained the queue a moment ago, and its
+     * events are not in the table until its transaction commits.
+     */
     public Uni<Void> flush() {
-        return decisions.isEmpty() ? Uni.createFrom().voidItem() : flushDecisions().chain(this::flush);
+        CompletableFuture<?>[] inFlight = writing.toArray(CompletableFuture<?>[]::new);
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(inFlight))
+                .chain(() -> decisions.isEmpty() ? Uni.createFrom().voidItem() : flushDecisions().chain(this::flush));
     }
 
     private Uni<Void> insert(SqlClient conn, List<AuditEvent> events) {
