@@ -16,23 +16,28 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code ./bench tunnel [--quick] [--mib N] [--connections N] [--paths raw,haproxy,stunnel,zerogate]}: TCP flows through each
- * {@link TunnelPath} to a far end on loopback (a sink and an echo in a JVM of their own, see
- * {@link FarEnd}), all measured in this one invocation:
+ * {@code ./bench tunnel [--quick] [--mib N] [--connections N] [--paths raw,haproxy,stunnel,zerogate]}:
+ * TCP flows through each {@link TunnelPath} to a far end on loopback (a sink and an echo in a
+ * JVM of their own, see {@link FarEnd}), all measured in this one invocation:
  * <ul>
  *   <li>1 flow: one connection sending N MiB (default 1,024) to the sink;</li>
  *   <li>8 flows: eight concurrent connections sending N/8 MiB each, aggregate;</li>
  *   <li>new flow: p50/p99 over 2,000 sequential new connections, each connect + 1 byte echoed.</li>
  * </ul>
  * Each path gets the same warm-up before it is measured: one flow and eight flows of N MiB but
- * at least 2 GiB ({@code --quick}: N MiB), and as many new flows as are measured. Throughput is wall time from the first byte sent to the far end's acknowledgement
- * of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
+ * at least 2 GiB ({@code --quick}: N MiB), and as many new flows as are measured. Throughput is
+ * wall time from the first byte sent to the far end's acknowledgement of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
  * row, the off-the-shelf equivalent of zerogate's data plane.
  */
 public final class TunnelBench {
 
     private static final long MIB = 1024 * 1024;
-    private static final long WARM_UP_BYTES = 2048 * MIB;
+    /**
+     * The least a path is warmed with (but for a --quick smoke run): a path of JVMs (zerogate's)
+     * reaches its compiled steady state only past the first GiB or so, and a long-running relay
+     * or connector lives there.
+     */
+    private static final long WARM_UP_MIB = 2048;
 
     private TunnelBench() {
     }
@@ -48,7 +53,7 @@ public final class TunnelBench {
     }
 
     /** {@code paths}: the keys of {@link #paths()} to run, in the table's order. */
-    record Options(long mib, int connections, List<String> paths, boolean quick) {
+    record Options(long mib, long warmUpMib, int connections, List<String> paths) {
 
         static Options parse(List<String> args) {
             long mib = 1024;
@@ -73,7 +78,7 @@ public final class TunnelBench {
             if (mib < 8 || connections < 10) {
                 throw new IllegalArgumentException("--mib must be at least 8 and --connections at least 10");
             }
-            return new Options(mib, connections, paths, quick);
+            return new Options(mib, quick ? mib : Math.max(mib, WARM_UP_MIB), connections, paths);
         }
 
         /** A comma-separated subset of the path keys, kept in the table's order (a run without the stunnel row prints no ratios). */
@@ -174,21 +179,23 @@ public final class TunnelBench {
 
     private static ResultTable.Row measure(TunnelPath path, InetSocketAddress entry, Options options) throws Exception {
         long bytes = options.mib() * MIB;
-        // Slower than 5 MB/s or 25 ms per new flow is a broken path, not a figure.
-        Duration transferLimit = Duration.ofSeconds(60 + bytes / 5_000_000);
+        long warmUpBytes = options.warmUpMib() * MIB;
+        // More than 25 ms per new flow is a broken path too.
         Duration newFlowsLimit = Duration.ofSeconds(60 + options.connections() / 40);
 
-        // At least 2 GiB (but for a --quick smoke run), and as many new flows as are measured: a path of JVMs (zerogate's)
-        // reaches its compiled steady state only past the first GiB or so, and a long-running
-        // relay or connector lives there. Every path gets the same warm-up.
-        long warmUpBytes = options.quick() ? bytes : Math.max(bytes, WARM_UP_BYTES);
-        Load.throughput(entry, 1, warmUpBytes, Duration.ofSeconds(60 + warmUpBytes / 5_000_000));
-        Load.throughput(entry, 8, warmUpBytes / 8, Duration.ofSeconds(60 + warmUpBytes / 5_000_000));
+        // The same for every path (see WARM_UP_MIB), and as many new flows as are measured.
+        Load.throughput(entry, 1, warmUpBytes, transferLimit(warmUpBytes));
+        Load.throughput(entry, 8, warmUpBytes / 8, transferLimit(warmUpBytes));
         Load.newFlows(entry, options.connections(), newFlowsLimit);
 
-        Load.Throughput one = Load.throughput(entry, 1, bytes, transferLimit);
-        Load.Throughput eight = Load.throughput(entry, 8, bytes / 8, transferLimit);
+        Load.Throughput one = Load.throughput(entry, 1, bytes, transferLimit(bytes));
+        Load.Throughput eight = Load.throughput(entry, 8, bytes / 8, transferLimit(bytes));
         Load.NewFlows newFlows = Load.newFlows(entry, options.connections(), newFlowsLimit);
         return new ResultTable.Row(path.name(), path.baseline(), one, eight, newFlows, null);
+    }
+
+    /** Slower than 5 MB/s is a broken path, not a figure. */
+    private static Duration transferLimit(long bytes) {
+        return Duration.ofSeconds(60 + bytes / 5_000_000);
     }
 }

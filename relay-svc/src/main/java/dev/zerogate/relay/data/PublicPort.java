@@ -274,20 +274,16 @@ public class PublicPort {
             loop.execute(splice);
             return;
         }
+        Runnable abandon = () -> {
+            client.close();
+            connector.close();
+        };
         client.deregister().addListener(deregistered -> {
             if (!deregistered.isSuccess() || !client.isOpen()) {
-                client.close();
-                connector.close();
+                abandon.run();
                 return;
             }
-            loop.register(client).addListener(registered -> {
-                if (!registered.isSuccess()) {
-                    client.close();
-                    connector.close();
-                    return;
-                }
-                loop.execute(splice);
-            });
+            loop.register(client).addListener(registered -> loop.execute(registered.isSuccess() ? splice : abandon));
         });
     }
 

@@ -75,6 +75,11 @@ public class ConnectorRegistry {
         public synchronized boolean isEnded() {
             return ended;
         }
+
+        /** Whether a new session of {@code network} may go to it: that network, stream open, not draining. */
+        boolean takesSessionsOf(String network) {
+            return networkId.equals(network) && !isEnded() && !draining;
+        }
     }
 
     private final Map<String, Registration> byId = new ConcurrentHashMap<>();
@@ -153,11 +158,11 @@ public class ConnectorRegistry {
      */
     public Optional<Registration> pick(String networkId, String preferredConnectorId) {
         Registration preferred = preferredConnectorId.isEmpty() ? null : byId.get(preferredConnectorId);
-        if (preferred != null && preferred.networkId.equals(networkId) && !preferred.isEnded() && !preferred.draining) {
+        if (preferred != null && preferred.takesSessionsOf(networkId)) {
             return Optional.of(preferred);
         }
         List<Registration> candidates = byId.values().stream()
-                .filter(r -> r.networkId.equals(networkId) && !r.isEnded() && !r.draining).toList();
+                .filter(r -> r.takesSessionsOf(networkId)).toList();
         if (candidates.isEmpty()) {
             return Optional.empty();
         }

@@ -10,6 +10,7 @@ import dev.zerogate.proto.relay.v1.RelayControlServiceGrpc;
 import dev.zerogate.proto.relay.v1.RelayMessage;
 import dev.zerogate.proto.tunnel.v1.RelayAnswer;
 import dev.zerogate.proto.tunnel.v1.RelayAnswerCode;
+import dev.zerogate.relay.RecordedStream;
 import dev.zerogate.relay.RelayKeys;
 import dev.zerogate.relay.service.RelayMetrics;
 import dev.zerogate.testkit.GrpcProbe;
@@ -36,8 +37,6 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -68,7 +67,7 @@ class PublicPortTest {
     private GrpcProbe grpc;
     private final String networkId = UUID.randomUUID().toString();
     private final String connectorId = UUID.randomUUID().toString();
-    private final BlockingQueue<Object> fromRelay = new LinkedBlockingQueue<>();
+    private final RecordedStream fromRelay = new RecordedStream();
     private StreamObserver<ConnectorMessage> toRelay;
 
     @BeforeEach
@@ -94,22 +93,7 @@ class PublicPortTest {
         if (token != null) {
             stub = GrpcProbe.withBearer(stub, token);
         }
-        toRelay = stub.connect(new StreamObserver<>() {
-            @Override
-            public void onNext(RelayMessage value) {
-                fromRelay.add(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                fromRelay.add(t);
-            }
-
-            @Override
-            public void onCompleted() {
-                fromRelay.add("completed");
-            }
-        });
+        toRelay = stub.connect(fromRelay);
         toRelay.onNext(ConnectorMessage.newBuilder().setHello(Hello.newBuilder().setConnectorId(connectorId)
                 .setRemoteNetworkId(helloNetwork).setVersion("0.1.0").addSupportedProtocolVersions(1)).build());
         Object first = fromRelay.poll(10, TimeUnit.SECONDS);

@@ -2,7 +2,7 @@ package dev.zerogate.relay.service;
 
 import dev.zerogate.proto.relay.v1.DrainReason;
 import dev.zerogate.proto.relay.v1.RelayMessage;
-import io.grpc.stub.StreamObserver;
+import dev.zerogate.relay.RecordedStream;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -10,7 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,26 +19,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RelayDrainTest {
 
     private static final String NETWORK = "8d5e0f5c-7f39-4a43-9f3e-0d8f3a1b2c4d";
-
-    /** What the relay sent on one connector's stream. */
-    private static final class RecordedStream implements StreamObserver<RelayMessage> {
-        final List<Object> received = new CopyOnWriteArrayList<>();
-
-        @Override
-        public void onNext(RelayMessage value) {
-            received.add(value);
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            received.add(t);
-        }
-
-        @Override
-        public void onCompleted() {
-            received.add("completed");
-        }
-    }
 
     @Test
     void everyConnectorIsToldNoSessionGoesToItAnyMoreAndTheStreamsEndOkAtTheDeadline() throws Exception {
@@ -61,11 +40,7 @@ class RelayDrainTest {
                 throw new IllegalStateException(e);
             }
         });
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-        while (silentStream.received.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        RelayMessage drain = (RelayMessage) silentStream.received.get(0);
+        RelayMessage drain = (RelayMessage) silentStream.poll(5, TimeUnit.SECONDS);
         assertEquals(DrainReason.DRAIN_REASON_RELAY_SHUTDOWN, drain.getDrain().getReason());
         assertEquals(now.plusMillis(500).getEpochSecond(), drain.getDrain().getDeadline().getSeconds());
         assertEquals(now.plusMillis(500).getNano(), drain.getDrain().getDeadline().getNanos());
@@ -76,8 +51,8 @@ class RelayDrainTest {
 
         leaving.end(null); // what the control stream does when the connector half-closes after DrainAck
         assertEquals(1, drained.get(5, TimeUnit.SECONDS), "one connector left before the deadline");
-        assertEquals(List.of(drain, "completed"), silentStream.received, "the silent one's stream ended OK at the deadline");
-        assertEquals(List.of(drain, "completed"), leavingStream.received);
+        assertEquals(List.of("completed"), silentStream.all(), "after the Drain, the silent one's stream ended OK at the deadline");
+        assertEquals(List.of(drain, "completed"), leavingStream.all());
     }
 
     @Test

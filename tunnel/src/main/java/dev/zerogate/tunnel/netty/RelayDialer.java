@@ -1,7 +1,5 @@
 package dev.zerogate.tunnel.netty;
 
-import dev.zerogate.tunnel.TunnelProtocol;
-
 import dev.zerogate.proto.tunnel.v1.RelayAnswer;
 import dev.zerogate.proto.tunnel.v1.RelayAnswerCode;
 import dev.zerogate.proto.tunnel.v1.RelayPreamble;
@@ -9,6 +7,7 @@ import dev.zerogate.tunnel.Preambles;
 import dev.zerogate.tunnel.ProtocolViolation;
 import dev.zerogate.tunnel.RelayKey;
 import dev.zerogate.tunnel.Session;
+import dev.zerogate.tunnel.TunnelProtocol;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -25,6 +24,7 @@ import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 
+import javax.net.ssl.SSLHandshakeException;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -147,7 +147,7 @@ public final class RelayDialer {
                 tls.handshakeFuture().addListener(handshake -> {
                     // Runs on the loop as the handshake completes, before any application data goes up.
                     if (handshake.isSuccess() && !TunnelTls.agreedOnAlpn(tls)) {
-                        result.completeExceptionally(new javax.net.ssl.SSLHandshakeException(
+                        result.completeExceptionally(new SSLHandshakeException(
                                 "the peer did not agree on ALPN " + TunnelProtocol.ALPN));
                         ctx.close();
                     } else if (handshake.isSuccess()) {
