@@ -5,8 +5,13 @@ import java.nio.ByteBuffer;
 /**
  * Splits the session's plaintext byte stream into frames (layout in {@link TunnelProtocol}).
  * Bytes may arrive in any split. A payload that is in the input whole is handed over as a
- * view of it (no copy); a split one is gathered into a buffer allocated only after its
- * length passed the limit of its type. Not thread-safe: one decoder per session, fed in order.
+ * view of it (no copy); a split one is gathered into one buffer that the decoder keeps and
+ * reuses, grown only after a frame's length passed the limit of its type (so at most the
+ * largest limit, {@link TunnelProtocol#MAX_FRAME_PAYLOAD}). A fresh buffer per split frame was
+ * most of what a connector allocated on a bulk flow: the TLS layer hands plaintext over in
+ * pieces that do not end on frame boundaries, so about one DATA frame in eight arrives split,
+ * and the garbage cost a young collection (a pause of the whole pipeline) every second or so.
+ * Not thread-safe: one decoder per session, fed in order.
  */
 public final class FrameDecoder {
 
@@ -27,6 +32,8 @@ public final class FrameDecoder {
     private int length;
     /** The gathered payload of a frame split across inputs; null while none is split. */
     private ByteBuffer gathered;
+    /** Where split payloads are gathered, kept between frames; null until the first split one. */
+    private ByteBuffer gatheringSpace;
 
     /** Consumes all of {@code in}, calling the sink for every frame it completes. */
     public void feed(ByteBuffer in, FrameSink sink) throws ProtocolViolation {
@@ -53,7 +60,7 @@ public final class FrameDecoder {
                 deliver(sink, view);
             } else {
                 if (gathered == null) {
-                    gathered = ByteBuffer.allocate(length);
+                    gathered = gatheringSpace(length);
                 }
                 copyInto(gathered, in);
                 if (gathered.hasRemaining()) {
@@ -64,6 +71,14 @@ public final class FrameDecoder {
                 deliver(sink, payload);
             }
         }
+    }
+
+    /** The kept buffer, cleared and limited to {@code length}; replaced by a larger one if it is too small. */
+    private ByteBuffer gatheringSpace(int length) {
+        if (gatheringSpace == null || gatheringSpace.capacity() < length) {
+            gatheringSpace = ByteBuffer.allocate(length);
+        }
+        return gatheringSpace.clear().limit(length);
     }
 
     private void readHeader(ByteBuffer source) throws ProtocolViolation {

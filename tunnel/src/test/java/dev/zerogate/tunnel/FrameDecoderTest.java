@@ -58,6 +58,31 @@ class FrameDecoderTest {
     }
 
     @Test
+    void splitFramesAreGatheredWithoutAllocatingABufferEach() throws Exception {
+        // One full DATA frame, fed in two pieces that split its payload, a thousand times: the
+        // way the TLS layer hands plaintext over on a bulk flow.
+        ByteBuffer frame = FrameEncoder.frame(TunnelProtocol.DATA, 1, ByteBuffer.allocate(TunnelProtocol.MAX_FRAME_PAYLOAD));
+        byte[] wire = java.util.Arrays.copyOf(frame.array(), frame.limit());
+        FrameDecoder decoder = new FrameDecoder();
+        long[] delivered = new long[1];
+        FrameDecoder.FrameSink sink = (type, flags, stream, payload) -> delivered[0] += payload.remaining();
+        ByteBuffer first = ByteBuffer.wrap(wire, 0, 5_000);
+        ByteBuffer second = ByteBuffer.wrap(wire, 5_000, wire.length - 5_000);
+        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = threads.getCurrentThreadAllocatedBytes();
+
+        for (int i = 0; i < 1_000; i++) {
+            decoder.feed(first.clear().position(0).limit(5_000), sink);
+            decoder.feed(second.clear().position(5_000), sink);
+        }
+
+        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        assertEquals(1_000L * TunnelProtocol.MAX_FRAME_PAYLOAD, delivered[0]);
+        // 16 MiB if every split frame got a buffer of its own; slices and views are small.
+        assertTrue(allocated < 2_000_000, "allocated " + allocated + " bytes for 1,000 split frames");
+    }
+
+    @Test
     void anOversizedLengthIsRefusedFromTheHeaderAlone() {
         // A header announcing 60,000 bytes of DATA, and no payload at all: refused before any allocation.
         ByteBuffer header = ByteBuffer.allocate(8).put((byte) TunnelProtocol.DATA).put((byte) 0)

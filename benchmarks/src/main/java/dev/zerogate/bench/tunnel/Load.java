@@ -50,6 +50,37 @@ final class Load {
         }
     }
 
+    /** Several measurements of one kind, in the order they ran; the figure is their median. */
+    record Throughputs(List<Throughput> runs) {
+        Throughputs {
+            if (runs.isEmpty()) {
+                throw new IllegalArgumentException("no runs");
+            }
+            runs = List.copyOf(runs);
+        }
+
+        /** The median by MB/s (the middle one of an odd count, the slower middle one of an even count). */
+        Throughput median() {
+            List<Throughput> sorted = new ArrayList<>(runs);
+            sorted.sort(java.util.Comparator.comparingDouble(Throughput::megabytesPerSecond));
+            return sorted.get((sorted.size() - 1) / 2);
+        }
+
+        /** Every run's MB/s, in order: "702, 720, 744". */
+        String each() {
+            return String.join(", ", runs.stream().map(run -> String.format("%,.0f", run.megabytesPerSecond())).toList());
+        }
+    }
+
+    /** {@link #throughput} {@code runs} times in a row. */
+    static Throughputs throughputs(InetSocketAddress address, int flows, long bytesPerFlow, Duration timeout, int runs) throws Exception {
+        List<Throughput> measured = new ArrayList<>();
+        for (int i = 0; i < runs; i++) {
+            measured.add(throughput(address, flows, bytesPerFlow, timeout));
+        }
+        return new Throughputs(measured);
+    }
+
     /**
      * {@code flows} concurrent flows to the far end's sink through {@code address}, each sending
      * {@code bytesPerFlow}: the total over the wall time from the moment all flows start sending

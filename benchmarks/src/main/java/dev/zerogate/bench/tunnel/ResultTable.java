@@ -11,18 +11,18 @@ final class ResultTable {
     static final double NEW_FLOW_P99_TARGET_MILLIS = 5;
 
     /** One path's figures; the numbers are null when the path was skipped or failed ({@code problem} says why). */
-    record Row(String path, boolean baseline, Load.Throughput oneFlow, Load.Throughput eightFlows, Load.NewFlows newFlows, String problem) {
+    record Row(String path, boolean baseline, Load.Throughputs oneFlow, Load.Throughputs eightFlows, Load.NewFlows newFlows, String problem) {
 
         static Row skipped(TunnelPath path, String why) {
             return new Row(path.name(), path.baseline(), null, null, null, why);
         }
 
         Double oneFlowMBps() {
-            return oneFlow == null ? null : oneFlow.megabytesPerSecond();
+            return oneFlow == null ? null : oneFlow.median().megabytesPerSecond();
         }
 
         Double eightFlowsMBps() {
-            return eightFlows == null ? null : eightFlows.megabytesPerSecond();
+            return eightFlows == null ? null : eightFlows.median().megabytesPerSecond();
         }
 
         Double p50() {
@@ -38,8 +38,9 @@ final class ResultTable {
             if (problem != null) {
                 return path + ": " + problem;
             }
-            return String.format("%s: 1 flow %,.0f MB/s, 8 flows %,.0f MB/s, new flow p50 %.2f ms p99 %.2f ms (%,d flows%s)",
-                    path, oneFlowMBps(), eightFlowsMBps(), p50(), p99(), newFlows.micros().length,
+            return String.format("%s: 1 flow %,.0f MB/s (median of %s), 8 flows %,.0f MB/s (median of %s), "
+                            + "new flow p50 %.2f ms p99 %.2f ms (%,d flows%s)",
+                    path, oneFlowMBps(), oneFlow.each(), eightFlowsMBps(), eightFlows.each(), p50(), p99(), newFlows.micros().length,
                     newFlows.failed() == 0 ? "" : ", " + newFlows.failed() + " failed: " + newFlows.firstFailure());
         }
     }

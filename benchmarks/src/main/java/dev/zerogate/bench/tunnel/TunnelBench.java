@@ -20,12 +20,13 @@ import java.util.function.Supplier;
  * TCP flows through each {@link TunnelPath} to a far end on loopback (a sink and an echo in a
  * JVM of their own, see {@link FarEnd}), all measured in this one invocation:
  * <ul>
- *   <li>1 flow: one connection sending N MiB (default 1,024) to the sink;</li>
- *   <li>8 flows: eight concurrent connections sending N/8 MiB each, aggregate;</li>
+ *   <li>1 flow: one connection sending N MiB (default 1,024) to the sink; the median of three;</li>
+ *   <li>8 flows: eight concurrent connections sending N/8 MiB each, aggregate; the median of three;</li>
  *   <li>new flow: p50/p99 over 2,000 sequential new connections, each connect + 1 byte echoed.</li>
  * </ul>
  * Each path gets the same warm-up before it is measured: one flow and eight flows of N MiB but
- * at least 2 GiB ({@code --quick}: N MiB), and as many new flows as are measured. Throughput is
+ * at least 2 GiB, and as many new flows as are measured but at least 8,000 ({@code --quick}: N MiB
+ * and as many new flows as are measured). Throughput is
  * wall time from the first byte sent to the far end's acknowledgement of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
  * row, the off-the-shelf equivalent of zerogate's data plane.
  */
@@ -38,6 +39,20 @@ public final class TunnelBench {
      * or connector lives there.
      */
     private static final long WARM_UP_MIB = 2048;
+    /**
+     * The fewest new flows a path is warmed with (but for a --quick run). After 2,000 the JIT of
+     * zerogate's client and connector was still compiling the new-flow path: 108–177 compilations
+     * fell inside the measured 2,000 flows, and p50/p99 were 0.73–0.79 / 4.9–6.4 ms; after 8,000,
+     * 0.44–0.48 / 4.1–4.2 ms (ADR 0011).
+     */
+    private static final int WARM_UP_NEW_FLOWS = 8_000;
+    /**
+     * Each throughput figure is the median of this many transfers in a row (but for a --quick
+     * run): one transfer of 1 GiB lasts under two seconds, and on this shared 2-core machine the
+     * same path gave 639 MB/s in the measured transfer and 753 in the CPU-per-GB transfer right
+     * after it.
+     */
+    private static final int THROUGHPUT_RUNS = 3;
 
     private TunnelBench() {
     }
@@ -53,7 +68,7 @@ public final class TunnelBench {
     }
 
     /** {@code paths}: the keys of {@link #paths()} to run, in the table's order. */
-    record Options(long mib, long warmUpMib, int connections, List<String> paths) {
+    record Options(long mib, long warmUpMib, int connections, int warmUpConnections, int runs, List<String> paths) {
 
         static Options parse(List<String> args) {
             long mib = 1024;
@@ -78,7 +93,8 @@ public final class TunnelBench {
             if (mib < 8 || connections < 10) {
                 throw new IllegalArgumentException("--mib must be at least 8 and --connections at least 10");
             }
-            return new Options(mib, quick ? mib : Math.max(mib, WARM_UP_MIB), connections, paths);
+            return new Options(mib, quick ? mib : Math.max(mib, WARM_UP_MIB), connections,
+                    quick ? connections : Math.max(connections, WARM_UP_NEW_FLOWS), quick ? 1 : THROUGHPUT_RUNS, paths);
         }
 
         /** A comma-separated subset of the path keys, kept in the table's order (a run without the stunnel row prints no ratios). */
@@ -180,18 +196,21 @@ public final class TunnelBench {
     private static ResultTable.Row measure(TunnelPath path, InetSocketAddress entry, Options options) throws Exception {
         long bytes = options.mib() * MIB;
         long warmUpBytes = options.warmUpMib() * MIB;
-        // More than 25 ms per new flow is a broken path too.
-        Duration newFlowsLimit = Duration.ofSeconds(60 + options.connections() / 40);
-
-        // The same for every path (see WARM_UP_MIB), and as many new flows as are measured.
+        // The same for every path (see WARM_UP_MIB and WARM_UP_NEW_FLOWS). New flows first: right
+        // after thousands of them (and their garbage) the first bulk transfer ran slower.
+        Load.newFlows(entry, options.warmUpConnections(), newFlowsLimit(options.warmUpConnections()));
         Load.throughput(entry, 1, warmUpBytes, transferLimit(warmUpBytes));
         Load.throughput(entry, 8, warmUpBytes / 8, transferLimit(warmUpBytes));
-        Load.newFlows(entry, options.connections(), newFlowsLimit);
 
-        Load.Throughput one = Load.throughput(entry, 1, bytes, transferLimit(bytes));
-        Load.Throughput eight = Load.throughput(entry, 8, bytes / 8, transferLimit(bytes));
-        Load.NewFlows newFlows = Load.newFlows(entry, options.connections(), newFlowsLimit);
+        Load.Throughputs one = Load.throughputs(entry, 1, bytes, transferLimit(bytes), options.runs());
+        Load.Throughputs eight = Load.throughputs(entry, 8, bytes / 8, transferLimit(bytes), options.runs());
+        Load.NewFlows newFlows = Load.newFlows(entry, options.connections(), newFlowsLimit(options.connections()));
         return new ResultTable.Row(path.name(), path.baseline(), one, eight, newFlows, null);
+    }
+
+    /** More than 25 ms per new flow is a broken path, not a figure. */
+    private static Duration newFlowsLimit(int flows) {
+        return Duration.ofSeconds(60 + flows / 40);
     }
 
     /** Slower than 5 MB/s is a broken path, not a figure. */
