@@ -16,7 +16,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 /**
- * {@code ./bench tunnel [--quick] [--mib N] [--connections N] [--paths raw,haproxy,stunnel,zerogate]}:
+ * {@code ./bench tunnel [--quick] [--mib N] [--warm-up-mib N] [--connections N] [--paths raw,haproxy,stunnel,zerogate]}:
  * TCP flows through each {@link TunnelPath} to a far end on loopback (a sink and an echo in a
  * JVM of their own, see {@link FarEnd}), all measured in this one invocation:
  * <ul>
@@ -25,7 +25,7 @@ import java.util.function.Supplier;
  *   <li>new flow: p50/p99 over 2,000 sequential new connections, each connect + 1 byte echoed.</li>
  * </ul>
  * Each path gets the same warm-up before it is measured: one flow and eight flows of N MiB but
- * at least 2 GiB, and as many new flows as are measured but at least 8,000 ({@code --quick}: N MiB
+ * at least 6 GiB, and as many new flows as are measured but at least 8,000 ({@code --quick}: N MiB
  * and as many new flows as are measured). Throughput is
  * wall time from the first byte sent to the far end's acknowledgement of the last (see {@link Load}). Figures are ratios to the {@link StunnelHaproxyStunnelPath}
  * row, the off-the-shelf equivalent of zerogate's data plane.
@@ -34,11 +34,13 @@ public final class TunnelBench {
 
     private static final long MIB = 1024 * 1024;
     /**
-     * The least a path is warmed with (but for a --quick smoke run): a path of JVMs (zerogate's)
-     * reaches its compiled steady state only past the first GiB or so, and a long-running relay
-     * or connector lives there.
+     * The least a path is warmed with (but for a --quick smoke run; --warm-up-mib sets it): a path
+     * of JVMs (zerogate's) reaches its compiled steady state only after several GiB (its JITs still
+     * compiled 50–200 methods a second through the first 2 GiB), and a long-running relay or
+     * connector lives there. One flow through zerogate after 2 GiB: 678–717 MB/s; after 4 GiB:
+     * 739; after 6 GiB: 782–785 (ADR 0011).
      */
-    private static final long WARM_UP_MIB = 2048;
+    private static final long WARM_UP_MIB = 6144;
     /**
      * The fewest new flows a path is warmed with (but for a --quick run). After 2,000 the JIT of
      * zerogate's client and connector was still compiling the new-flow path: 108–177 compilations
@@ -75,6 +77,7 @@ public final class TunnelBench {
             int connections = 2_000;
             List<String> paths = new ArrayList<>(TunnelBench.paths().keySet());
             boolean quick = false;
+            Long warmUpMib = null;
             for (int i = 0; i < args.size(); i++) {
                 switch (args.get(i)) {
                     case "--quick" -> {
@@ -83,17 +86,23 @@ public final class TunnelBench {
                         connections = 200;
                     }
                     case "--mib" -> mib = Long.parseLong(value(args, ++i));
+                    case "--warm-up-mib" -> warmUpMib = Long.parseLong(value(args, ++i));
                     case "--connections" -> connections = Integer.parseInt(value(args, ++i));
                     case "--paths" -> paths = pathKeys(value(args, ++i));
                     default -> throw new IllegalArgumentException("unknown option " + args.get(i)
-                            + " (./bench tunnel [--quick] [--mib N] [--connections N] [--paths "
+                            + " (./bench tunnel [--quick] [--mib N] [--warm-up-mib N] [--connections N] [--paths "
                             + String.join(",", TunnelBench.paths().keySet()) + "])");
                 }
             }
             if (mib < 8 || connections < 10) {
                 throw new IllegalArgumentException("--mib must be at least 8 and --connections at least 10");
             }
-            return new Options(mib, quick ? mib : Math.max(mib, WARM_UP_MIB), connections,
+            if (warmUpMib == null) {
+                warmUpMib = quick ? mib : Math.max(mib, WARM_UP_MIB);
+            } else if (warmUpMib < 8) {
+                throw new IllegalArgumentException("--warm-up-mib must be at least 8");
+            }
+            return new Options(mib, warmUpMib, connections,
                     quick ? connections : Math.max(connections, WARM_UP_NEW_FLOWS), quick ? 1 : THROUGHPUT_RUNS, paths);
         }
 
