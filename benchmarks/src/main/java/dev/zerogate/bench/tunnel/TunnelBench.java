@@ -205,15 +205,17 @@ public final class TunnelBench {
     private static ResultTable.Row measure(TunnelPath path, InetSocketAddress entry, Options options) throws Exception {
         long bytes = options.mib() * MIB;
         long warmUpBytes = options.warmUpMib() * MIB;
-        // The same for every path (see WARM_UP_MIB and WARM_UP_NEW_FLOWS). New flows first: right
-        // after thousands of them (and their garbage) the first bulk transfer ran slower.
+        // The same for every path (see WARM_UP_MIB and WARM_UP_NEW_FLOWS), each kind of load right
+        // before it is measured: a JVM path re-tunes to whatever it did last (the first bulk
+        // transfer after thousands of new flows ran slower, and new flows after bulk had a
+        // longer tail).
         Load.newFlows(entry, options.warmUpConnections(), newFlowsLimit(options.warmUpConnections()));
+        Load.NewFlows newFlows = Load.newFlows(entry, options.connections(), newFlowsLimit(options.connections()));
+
         Load.throughput(entry, 1, warmUpBytes, transferLimit(warmUpBytes));
         Load.throughput(entry, 8, warmUpBytes / 8, transferLimit(warmUpBytes));
-
         Load.Throughputs one = Load.throughputs(entry, 1, bytes, transferLimit(bytes), options.runs());
         Load.Throughputs eight = Load.throughputs(entry, 8, bytes / 8, transferLimit(bytes), options.runs());
-        Load.NewFlows newFlows = Load.newFlows(entry, options.connections(), newFlowsLimit(options.connections()));
         return new ResultTable.Row(path.name(), path.baseline(), one, eight, newFlows, null);
     }
 
