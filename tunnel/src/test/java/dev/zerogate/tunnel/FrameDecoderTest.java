@@ -1,10 +1,13 @@
 package dev.zerogate.tunnel;
 
+import com.sun.management.ThreadMXBean;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -62,13 +65,13 @@ class FrameDecoderTest {
         // One full DATA frame, fed in two pieces that split its payload, a thousand times: the
         // way the TLS layer hands plaintext over on a bulk flow.
         ByteBuffer frame = FrameEncoder.frame(TunnelProtocol.DATA, 1, ByteBuffer.allocate(TunnelProtocol.MAX_FRAME_PAYLOAD));
-        byte[] wire = java.util.Arrays.copyOf(frame.array(), frame.limit());
+        byte[] wire = Arrays.copyOf(frame.array(), frame.limit());
         FrameDecoder decoder = new FrameDecoder();
         long[] delivered = new long[1];
         FrameDecoder.FrameSink sink = (type, flags, stream, payload) -> delivered[0] += payload.remaining();
         ByteBuffer first = ByteBuffer.wrap(wire, 0, 5_000);
         ByteBuffer second = ByteBuffer.wrap(wire, 5_000, wire.length - 5_000);
-        var threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         long before = threads.getCurrentThreadAllocatedBytes();
 
         for (int i = 0; i < 1_000; i++) {

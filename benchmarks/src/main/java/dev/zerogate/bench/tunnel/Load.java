@@ -9,6 +9,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
@@ -62,7 +63,7 @@ final class Load {
         /** The median by MB/s (the middle one of an odd count, the slower middle one of an even count). */
         Throughput median() {
             List<Throughput> sorted = new ArrayList<>(runs);
-            sorted.sort(java.util.Comparator.comparingDouble(Throughput::megabytesPerSecond));
+            sorted.sort(Comparator.comparingDouble(Throughput::megabytesPerSecond));
             return sorted.get((sorted.size() - 1) / 2);
         }
 

@@ -45,7 +45,7 @@ public final class TunnelBench {
      * The fewest new flows a path is warmed with (but for a --quick run). After 2,000 the JIT of
      * zerogate's client and connector was still compiling the new-flow path: 108–177 compilations
      * fell inside the measured 2,000 flows, and p50/p99 were 0.73–0.79 / 4.9–6.4 ms; after 8,000,
-     * 0.44–0.48 / 4.1–4.2 ms (ADR 0011).
+     * 0.38 / 3.8–3.9 ms in the default runs at 124c582 (ADR 0011).
      */
     private static final int WARM_UP_NEW_FLOWS = 8_000;
     /**
