@@ -3,6 +3,7 @@ package dev.zerogate.connector;
 import dev.zerogate.proto.connector.v1.ConnectorStatusServiceGrpc;
 import dev.zerogate.proto.connector.v1.GetStatusRequest;
 import dev.zerogate.proto.connector.v1.GetStatusResponse;
+import dev.zerogate.testkit.NettyPoolSettings;
 import dev.zerogate.testkit.ServiceEndpointsContract;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -50,8 +51,8 @@ class ConnectorEndpointsTest extends ServiceEndpointsContract {
         // (flows read up to 256 KiB) would bypass the pool as a fresh, zeroed allocation. The
         // packaged connector sets the property before Netty's allocator exists; in this test JVM
         // Netty may have started earlier, so the property is what can be checked here.
-        int maxOrder = Integer.parseInt(System.getProperty("io.netty.allocator.maxOrder", "-1"));
-        assertTrue(maxOrder >= 7, "Netty's pool max order is " + maxOrder + " (chunks of 8 KiB << max order)");
+        long chunkBytes = NettyPoolSettings.chunkBytes();
+        assertTrue(chunkBytes >= 1 << 20, "Netty's pool chunks would be " + chunkBytes + " bytes");
     }
 
     @Test

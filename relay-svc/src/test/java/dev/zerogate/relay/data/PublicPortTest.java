@@ -10,17 +10,17 @@ import dev.zerogate.proto.relay.v1.RelayControlServiceGrpc;
 import dev.zerogate.proto.relay.v1.RelayMessage;
 import dev.zerogate.proto.tunnel.v1.RelayAnswer;
 import dev.zerogate.proto.tunnel.v1.RelayAnswerCode;
-import dev.zerogate.relay.RecordedStream;
 import dev.zerogate.relay.RelayKeys;
 import dev.zerogate.relay.service.RelayMetrics;
 import dev.zerogate.testkit.GrpcProbe;
+import dev.zerogate.testkit.NettyPoolSettings;
+import dev.zerogate.testkit.StreamRecorder;
 import dev.zerogate.testkit.identity.TestGrants;
 import dev.zerogate.testkit.identity.TestIdentity;
 import dev.zerogate.tunnel.RelayKey;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import io.netty.buffer.PooledByteBufAllocator;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -67,7 +67,7 @@ class PublicPortTest {
     private GrpcProbe grpc;
     private final String networkId = UUID.randomUUID().toString();
     private final String connectorId = UUID.randomUUID().toString();
-    private final RecordedStream fromRelay = new RecordedStream();
+    private final StreamRecorder<RelayMessage> fromRelay = new StreamRecorder<>(message -> message);
     private StreamObserver<ConnectorMessage> toRelay;
 
     @BeforeEach
@@ -96,7 +96,7 @@ class PublicPortTest {
         toRelay = stub.connect(fromRelay);
         toRelay.onNext(ConnectorMessage.newBuilder().setHello(Hello.newBuilder().setConnectorId(connectorId)
                 .setRemoteNetworkId(helloNetwork).setVersion("0.1.0").addSupportedProtocolVersions(1)).build());
-        Object first = fromRelay.poll(10, TimeUnit.SECONDS);
+        Object first = fromRelay.received().poll(10, TimeUnit.SECONDS);
         assertNotNull(first, "the relay answered nothing");
         if (first instanceof Throwable failure) {
             throw (Exception) failure;
@@ -173,9 +173,8 @@ class PublicPortTest {
         // usual size on a busy connection) then bypassed the pool: a zeroed allocation per read.
         // The packaged relay sets the property before Netty's allocator exists; in this test JVM
         // Netty may have started earlier, so the property is what can be checked here.
-        int maxOrder = Integer.parseInt(System.getProperty("io.netty.allocator.maxOrder", "-1"));
-        int chunkBytes = PooledByteBufAllocator.defaultPageSize() << maxOrder;
-        assertTrue(maxOrder >= 0 && chunkBytes >= 1 << 20, "Netty's pool chunks would be " + chunkBytes + " bytes (max order " + maxOrder + ")");
+        long chunkBytes = NettyPoolSettings.chunkBytes();
+        assertTrue(chunkBytes >= 1 << 20, "Netty's pool chunks would be " + chunkBytes + " bytes");
     }
 
     @Test
@@ -184,7 +183,7 @@ class PublicPortTest {
         KeyPair device = RelayPeer.deviceKey();
         try (RelayPeer client = new RelayPeer(PUBLIC_PORT)) {
             client.sendClientJoin(relayKey(), TestGrants.instance().sign(grantFor(device)), device, Instant.now());
-            Object message = fromRelay.poll(10, TimeUnit.SECONDS);
+            Object message = fromRelay.received().poll(10, TimeUnit.SECONDS);
             FlowRequest request = assertInstanceOf(RelayMessage.class, message).getFlowRequest();
             assertTrue(request.getRendezvousToken().size() >= 16);
             assertTrue(request.getRendezvousExpiresAt().getSeconds() > Instant.now().getEpochSecond() - 1);
@@ -251,7 +250,7 @@ class PublicPortTest {
                 device, Instant.now());
         assertEquals(RelayAnswerCode.RELAY_ANSWER_CODE_UNAUTHENTICATED, forged.getCode());
 
-        assertEquals(null, fromRelay.poll(300, TimeUnit.MILLISECONDS), "no FlowRequest for refused clients");
+        assertEquals(null, fromRelay.received().poll(300, TimeUnit.MILLISECONDS), "no FlowRequest for refused clients");
     }
 
     private RelayAnswer joinAndAnswer(String grant, KeyPair device, Instant sentAt) throws Exception {
@@ -268,7 +267,7 @@ class PublicPortTest {
         try (RelayPeer client = new RelayPeer(PUBLIC_PORT)) {
             client.sendClientJoin(relayKey(), TestGrants.instance().sign(grantFor(device)), device, Instant.now());
             original = client.sentPreamble;
-            assertInstanceOf(RelayMessage.class, fromRelay.poll(10, TimeUnit.SECONDS));
+            assertInstanceOf(RelayMessage.class, fromRelay.received().poll(10, TimeUnit.SECONDS));
         }
         double before = metrics.refusedCount("preamble_replayed");
         try (RelayPeer replay = new RelayPeer(PUBLIC_PORT)) {
@@ -277,7 +276,7 @@ class PublicPortTest {
             replay.in.readNBytes(2 + 1024);
         }
         assertEquals(before + 1, metrics.refusedCount("preamble_replayed"));
-        assertEquals(null, fromRelay.poll(300, TimeUnit.MILLISECONDS));
+        assertEquals(null, fromRelay.received().poll(300, TimeUnit.MILLISECONDS));
     }
 
     @Test
@@ -293,7 +292,7 @@ class PublicPortTest {
         KeyPair device = RelayPeer.deviceKey();
         try (RelayPeer client = new RelayPeer(PUBLIC_PORT)) {
             client.sendClientJoin(relayKey(), TestGrants.instance().sign(grantFor(device)), device, Instant.now());
-            FlowRequest request = ((RelayMessage) fromRelay.poll(10, TimeUnit.SECONDS)).getFlowRequest();
+            FlowRequest request = ((RelayMessage) fromRelay.received().poll(10, TimeUnit.SECONDS)).getFlowRequest();
             toRelay.onNext(ConnectorMessage.newBuilder().setFlowRejected(FlowRejected.newBuilder()
                     .setFlowId(request.getFlowId()).setReason(FlowRejectReason.FLOW_REJECT_REASON_DRAINING)
                     .setMessage("shutting down")).build());

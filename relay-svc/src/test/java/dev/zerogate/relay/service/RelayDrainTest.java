@@ -2,7 +2,7 @@ package dev.zerogate.relay.service;
 
 import dev.zerogate.proto.relay.v1.DrainReason;
 import dev.zerogate.proto.relay.v1.RelayMessage;
-import dev.zerogate.relay.RecordedStream;
+import dev.zerogate.testkit.StreamRecorder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -23,8 +23,8 @@ class RelayDrainTest {
     @Test
     void everyConnectorIsToldNoSessionGoesToItAnyMoreAndTheStreamsEndOkAtTheDeadline() throws Exception {
         ConnectorRegistry registry = new ConnectorRegistry();
-        RecordedStream leavingStream = new RecordedStream();
-        RecordedStream silentStream = new RecordedStream();
+        StreamRecorder<RelayMessage> leavingStream = new StreamRecorder<>(message -> message);
+        StreamRecorder<RelayMessage> silentStream = new StreamRecorder<>(message -> message);
         ConnectorRegistry.Registration leaving = new ConnectorRegistry.Registration("c-leaving", NETWORK, "0.1.0", Map.of(),
                 leavingStream, Instant.now());
         ConnectorRegistry.Registration silent = new ConnectorRegistry.Registration("c-silent", NETWORK, "0.1.0", Map.of(),
@@ -40,7 +40,7 @@ class RelayDrainTest {
                 throw new IllegalStateException(e);
             }
         });
-        RelayMessage drain = (RelayMessage) silentStream.poll(5, TimeUnit.SECONDS);
+        RelayMessage drain = (RelayMessage) silentStream.received().poll(5, TimeUnit.SECONDS);
         assertEquals(DrainReason.DRAIN_REASON_RELAY_SHUTDOWN, drain.getDrain().getReason());
         assertEquals(now.plusMillis(500).getEpochSecond(), drain.getDrain().getDeadline().getSeconds());
         assertEquals(now.plusMillis(500).getNano(), drain.getDrain().getDeadline().getNanos());
@@ -51,8 +51,8 @@ class RelayDrainTest {
 
         leaving.end(null); // what the control stream does when the connector half-closes after DrainAck
         assertEquals(1, drained.get(5, TimeUnit.SECONDS), "one connector left before the deadline");
-        assertEquals(List.of("completed"), silentStream.all(), "after the Drain, the silent one's stream ended OK at the deadline");
-        assertEquals(List.of(drain, "completed"), leavingStream.all());
+        assertEquals(List.of(StreamRecorder.COMPLETED), List.copyOf(silentStream.received()), "after the Drain, the silent one's stream ended OK at the deadline");
+        assertEquals(List.of(drain, StreamRecorder.COMPLETED), List.copyOf(leavingStream.received()));
     }
 
     @Test
