@@ -15,8 +15,8 @@ import java.util.Base64;
  * @param deviceId the enrolled device the token names ({@code zg_dev}), empty if none; policy-svc
  *                 requires exactly this id in requests that carry a device id
  */
-record AccessTokenView(String subject, String username, String sessionId, Instant expiresAt, String deviceKeyThumbprint,
-                       String deviceId) {
+record AccessTokenView(String subject, String username, String sessionId, Instant issuedAt, Instant expiresAt,
+                       String deviceKeyThumbprint, String deviceId) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,7 +27,7 @@ record AccessTokenView(String subject, String username, String sessionId, Instan
         }
         JsonNode claims = JSON.readTree(new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8));
         return new AccessTokenView(claims.path("sub").asText(), claims.path("preferred_username").asText(claims.path("sub").asText()),
-                claims.path("sid").asText(), Instant.ofEpochSecond(claims.path("exp").asLong()),
+                claims.path("sid").asText(), Instant.ofEpochSecond(claims.path("iat").asLong()), Instant.ofEpochSecond(claims.path("exp").asLong()),
                 claims.path("cnf").path("jkt").asText(""), claims.path("zg_dev").asText(""));
     }
 }

@@ -29,6 +29,11 @@ public final class ConfigDirectory {
         return new ConfigDirectory(base.resolve("zerogate"));
     }
 
+    /** The configuration directory at {@code dir} (tests, and helper processes given one). */
+    static ConfigDirectory at(Path dir) {
+        return new ConfigDirectory(dir);
+    }
+
     public Path path(String name) {
         return dir.resolve(name);
     }

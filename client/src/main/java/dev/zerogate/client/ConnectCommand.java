@@ -29,6 +29,11 @@ public class ConnectCommand extends TunnelCommand {
     }
 
     @Override
+    String describeRun() {
+        return "connect " + resource + " " + port;
+    }
+
+    @Override
     int run(Session session, TunnelClient tunnel) throws Exception {
         // The raw descriptors: nothing else may buffer or write to stdout while it carries the flow.
         StdioStreamEnd end = new StdioStreamEnd(new FileInputStream(FileDescriptor.in), new FileOutputStream(FileDescriptor.out));

@@ -13,7 +13,8 @@ import java.util.Optional;
 /**
  * What a login leaves on this machine, in {@code credentials.json} (0600): the server, the
  * tokens, when the access token expires, and policy-svc's URL once one was given (absent
- * before; files of older versions simply lack it). Never printed, never logged.
+ * before; files of older versions simply lack it). Never printed, never logged. Every
+ * process of one configuration directory reads and writes it through {@link CredentialStore}.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -34,33 +35,9 @@ public record Credentials(@JsonProperty("server") String server,
         return Optional.of(JSON.readValue(file.toFile(), Credentials.class));
     }
 
-    /**
-     * These credentials with an access token valid for at least another 30 s: refreshed (and
-     * saved) when needed, since refresh tokens rotate.
-     *
-     * @throws IOException when the session has ended (log in again) or the server is unreachable
-     */
-    public Credentials fresh(ConfigDirectory config) throws IOException, InterruptedException {
-        long now = java.time.Instant.now().getEpochSecond();
-        if (accessTokenExpiresAt - 30 > now) {
-            return this;
-        }
-        return refreshed(config);
-    }
-
-    /**
-     * New tokens from identity-svc now, saved: after enrolling a device, so that the access
-     * token names it ({@code zg_dev}); a token issued before enrolment cannot.
-     */
-    public Credentials refreshed(ConfigDirectory config) throws IOException, InterruptedException {
-        long now = java.time.Instant.now().getEpochSecond();
-        IdentityClient.TokenAnswer answer = new IdentityClient(server).refresh(refreshToken);
-        if (!answer.ok()) {
-            throw new IOException("the session has ended (" + answer.errorDescription() + "); log in again: zerogate login");
-        }
-        Credentials refreshed = new Credentials(server, answer.accessToken(), answer.refreshToken(), now + answer.expiresIn(), policyUrl);
-        refreshed.save(config);
-        return refreshed;
+    /** Whether the access token is still valid {@code margin} from {@code now}. */
+    public boolean validFor(java.time.Duration margin, java.time.Instant now) {
+        return accessTokenExpiresAt - margin.toSeconds() > now.getEpochSecond();
     }
 
     /** These credentials remembering policy-svc at {@code url}. */
@@ -68,11 +45,12 @@ public record Credentials(@JsonProperty("server") String server,
         return new Credentials(server, accessToken, refreshToken, accessTokenExpiresAt, url);
     }
 
-    public void save(ConfigDirectory config) throws IOException {
+    /** Writes the file; callers hold {@link CredentialLock} (see {@link CredentialStore}). */
+    void save(ConfigDirectory config) throws IOException {
         config.writePrivate(FILE, JSON.writeValueAsBytes(this));
     }
 
-    public static boolean delete(ConfigDirectory config) throws IOException {
+    static boolean delete(ConfigDirectory config) throws IOException {
         return Files.deleteIfExists(config.path(FILE));
     }
 

@@ -7,6 +7,8 @@ import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
 import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
 import dev.zerogate.proto.identity.v1.OperatingSystem;
+import dev.zerogate.proto.identity.v1.RenewDeviceCertificateRequest;
+import dev.zerogate.proto.identity.v1.RenewDeviceCertificateResponse;
 import io.grpc.StatusRuntimeException;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -45,6 +47,23 @@ final class DeviceEnroller {
             return response;
         } catch (StatusRuntimeException e) {
             throw new IOException("device enrolment refused: " + e.getStatus().getCode() + " " + e.getStatus().getDescription());
+        }
+    }
+
+    /**
+     * A fresh certificate for the enrolled device {@code deviceId}, same key (the CSR proves we
+     * still hold it), saved over the old one. The caller holds {@link CredentialLock}, so that
+     * two processes do not both renew.
+     */
+    static DeviceCertificate renew(String server, String accessToken, String deviceId, DeviceKey key, ConfigDirectory config)
+            throws Exception {
+        try (IdentityChannel identity = new IdentityChannel(server)) {
+            RenewDeviceCertificateResponse response = IdentityChannel.authorized(EnrollmentServiceGrpc.newBlockingStub(identity.channel()),
+                    accessToken).renewDeviceCertificate(RenewDeviceCertificateRequest.newBuilder()
+                    .setDeviceId(deviceId).setCsr(ByteString.copyFrom(csr(key))).build());
+            config.writePrivate(CERTIFICATE_FILE, pem(response.getCertificate().getCertificateChain(0).toByteArray()));
+            config.writePrivate(CA_FILE, pem(response.getCertificate().getTrustAnchors(0).toByteArray()));
+            return DeviceCertificate.load(config);
         }
     }
 

@@ -81,6 +81,11 @@ public class ForwardCommand extends TunnelCommand {
     }
 
     @Override
+    String describeRun() {
+        return "forward " + String.join(" ", forwards);
+    }
+
+    @Override
     int run(Session session, TunnelClient tunnel) throws Exception {
         PrintWriter err = spec.commandLine().getErr();
         PrintWriter out = session.out();

@@ -39,7 +39,8 @@ public class LoginCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConfigDirectory config = ConfigDirectory.fromEnvironment();
-        java.util.Optional<Credentials> previous = Credentials.load(config);
+        CredentialStore store = CredentialStore.of(config);
+        java.util.Optional<Credentials> previous = store.load();
         if (server == null) {
             server = previous.map(Credentials::server).orElse(LOCAL_SERVER);
         }
@@ -88,7 +89,7 @@ public class LoginCommand implements Callable<Integer> {
             if (answer.ok()) {
                 Credentials credentials = new Credentials(server, answer.accessToken(), answer.refreshToken(),
                         Instant.now().plusSeconds(answer.expiresIn()).getEpochSecond(), policyUrl);
-                credentials.save(config);
+                store.save(credentials);
                 AccessTokenView token = AccessTokenView.decode(answer.accessToken());
                 out.println("Logged in as " + token.username() + ".");
                 try {
@@ -96,7 +97,7 @@ public class LoginCommand implements Callable<Integer> {
                     out.println("Device " + enrolled.getDevice().getName() + " enrolled (certificate valid until "
                             + Instant.ofEpochSecond(enrolled.getCertificate().getNotAfter().getSeconds()) + ").");
                     // The token above predates the device; tunnels need one that names it.
-                    credentials.refreshed(config);
+                    store.refreshNow();
                 } catch (Exception e) {
                     err.println("zerogate: logged in, but " + e.getMessage() + "; run zerogate login again to retry.");
                     return 1;

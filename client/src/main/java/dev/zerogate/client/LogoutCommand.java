@@ -20,7 +20,8 @@ public class LogoutCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         ConfigDirectory config = ConfigDirectory.fromEnvironment();
-        Optional<Credentials> credentials = Credentials.load(config);
+        CredentialStore store = CredentialStore.of(config);
+        Optional<Credentials> credentials = store.load();
         if (credentials.isEmpty()) {
             out.println("Not logged in.");
             return 0;
@@ -33,7 +34,7 @@ public class LogoutCommand implements Callable<Integer> {
             err.println("zerogate: " + e.getMessage() + "; the session could not be ended at the server.");
             exit = 1;
         }
-        Credentials.delete(config);
+        store.delete();
         java.nio.file.Files.deleteIfExists(config.path(DeviceEnroller.CERTIFICATE_FILE));
         out.println("Logged out; credentials deleted.");
         return exit;

@@ -34,15 +34,15 @@ public class MfaCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             PrintWriter err = spec.commandLine().getErr();
-            ConfigDirectory config = ConfigDirectory.fromEnvironment();
-            Optional<Credentials> stored = Credentials.load(config);
+            CredentialStore store = CredentialStore.of(ConfigDirectory.fromEnvironment());
+            Optional<Credentials> stored = store.load();
             if (stored.isEmpty()) {
                 err.println("zerogate: not logged in. Run: zerogate login");
                 return 1;
             }
             Credentials credentials;
             try {
-                credentials = stored.get().fresh(config);
+                credentials = store.fresh(stored.get(), CredentialStore.COMMAND_MARGIN);
             } catch (java.io.IOException e) {
                 err.println("zerogate: " + e.getMessage());
                 return 1;

@@ -8,18 +8,20 @@ import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
-import io.grpc.stub.MetadataUtils;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * A gRPC channel to policy-svc at its URL ({@link PolicyEndpoint}), every call carrying
- * {@code authorization: Bearer <access token>}. Each unary call gets its own 30 s deadline
+ * {@code authorization: Bearer <access token>}, the token asked for at each call (a running
+ * tunnel's changes as it is refreshed). Each unary call gets its own 30 s deadline
  * (a deadline set once on a stub would be shared by every page of a listing); server streams
  * (the audit export) have none, since the server ends them.
  */
@@ -31,7 +33,7 @@ final class PolicyChannel implements AutoCloseable {
     private final Channel channel;
     private final String url;
 
-    PolicyChannel(String url, String accessToken) {
+    PolicyChannel(String url, Supplier<String> accessToken) {
         this.url = url;
         URI uri = URI.create(url);
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
@@ -40,9 +42,7 @@ final class PolicyChannel implements AutoCloseable {
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(host, port);
         managed = (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
-        channel = ClientInterceptors.intercept(managed, MetadataUtils.newAttachHeadersInterceptor(headers), new UnaryDeadline());
+        channel = ClientInterceptors.intercept(managed, new BearerToken(accessToken), new UnaryDeadline());
     }
 
     /** The URL this channel talks to, for messages. */
@@ -65,6 +65,27 @@ final class PolicyChannel implements AutoCloseable {
     @Override
     public void close() throws InterruptedException {
         managed.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** {@code authorization: Bearer <token>} on every call, the token current at the call's start. */
+    private static final class BearerToken implements ClientInterceptor {
+        private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+        private final Supplier<String> token;
+
+        BearerToken(Supplier<String> token) {
+            this.token = token;
+        }
+
+        @Override
+        public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+            return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+                @Override
+                public void start(Listener<R> listener, Metadata headers) {
+                    headers.put(AUTHORIZATION, "Bearer " + token.get());
+                    super.start(listener, headers);
+                }
+            };
+        }
     }
 
     /** A deadline per unary call, unless the caller set one. */

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * A command that calls policy-svc as the logged-in person. In order: the arguments are
@@ -33,6 +34,9 @@ abstract class PolicyCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** This configuration directory's credentials, shared with every other zerogate process. */
+    CredentialStore store;
 
     /** What {@link #run} works with. */
     record Session(PolicyChannel policy, Credentials credentials, PrintWriter out) {
@@ -55,8 +59,8 @@ abstract class PolicyCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         checkArguments();
-        ConfigDirectory config = ConfigDirectory.fromEnvironment();
-        Optional<Credentials> stored = Credentials.load(config);
+        store = CredentialStore.of(ConfigDirectory.fromEnvironment());
+        Optional<Credentials> stored = store.load();
         if (stored.isEmpty()) {
             err.println("zerogate: not logged in. Run: zerogate login");
             return CliErrors.FAILED;
@@ -70,13 +74,13 @@ abstract class PolicyCommand implements Callable<Integer> {
         }
         Credentials credentials;
         try {
-            credentials = stored.get().fresh(config);
+            credentials = startCredentials(stored.get());
         } catch (IOException e) {
             err.println("zerogate: " + CliErrors.oneLine(e.getMessage()));
             return CliErrors.FAILED;
         }
         int exit;
-        try (PolicyChannel policy = new PolicyChannel(url, credentials.accessToken())) {
+        try (PolicyChannel policy = new PolicyChannel(url, accessTokens(credentials))) {
             exit = run(new Session(policy, credentials, out));
         } catch (StatusRuntimeException e) {
             err.println("zerogate: " + CliErrors.describe(e, url));
@@ -85,9 +89,19 @@ abstract class PolicyCommand implements Callable<Integer> {
             out.flush();
         }
         if (exit == 0 && policyUrl != null && !url.equals(credentials.policyUrl())) {
-            credentials.withPolicyUrl(url).save(config);
+            store.rememberPolicyUrl(url);
         }
         return exit;
+    }
+
+    /** The credentials the command starts with: refreshed (under the lock) if about to expire. */
+    Credentials startCredentials(Credentials stored) throws IOException, InterruptedException {
+        return store.fresh(stored, CredentialStore.COMMAND_MARGIN);
+    }
+
+    /** Where every call's access token comes from: for a short command, the one it started with. */
+    Supplier<String> accessTokens(Credentials start) {
+        return start::accessToken;
     }
 
     /**

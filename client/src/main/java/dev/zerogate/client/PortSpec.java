@@ -91,6 +91,16 @@ final class PortSpec {
     }
 
     /** A resource's reach in one cell: "tcp 80,443; udp none; icmp no". */
+    /** What a person can reach of a resource today: the data plane carries TCP only (UDP and ICMP flows are refused). */
+    static String reachable(PortPolicy tcp) {
+        return "tcp " + render(tcp);
+    }
+
+    /** Whether a resource's policy allows more than the data plane carries today (UDP ports, ICMP). */
+    static boolean allowsUncarried(PortPolicy udp, boolean icmp) {
+        return icmp || udp.getModeCase() != PortPolicy.ModeCase.NONE;
+    }
+
     static String summary(PortPolicy tcp, PortPolicy udp, boolean icmp) {
         return "tcp " + render(tcp) + "; udp " + render(udp) + "; icmp " + (icmp ? "yes" : "no");
     }

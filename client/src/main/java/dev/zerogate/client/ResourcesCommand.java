@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 /**
  * {@code zerogate resources}: what the logged-in person may reach (AuthorizationService.
  * ListMyResources, every page), with the name to use, the ports, the rules that allow each,
- * and whether it can be reached right now or which conditions are unmet.
+ * and whether it can be reached right now or which conditions are unmet. Only what the data
+ * plane carries is listed: TCP ports (a note says when a resource's policy also allows UDP or
+ * ICMP, which zerogate does not carry yet).
  *
  * <p>The device: policy-svc wants exactly the device the access token is bound to (its
  * {@code zg_dev} claim), and refuses a request without it when the token names one. So the
@@ -43,15 +45,22 @@ public class ResourcesCommand extends PolicyQuery {
             return 0;
         }
         table(reachable).print(session.out());
+        if (reachable.stream().anyMatch(item -> PortSpec.allowsUncarried(item.getResource().getUdp(), item.getResource().getIcmpAllowed()))) {
+            session.out().println();
+            session.out().println(UNCARRIED_NOTE);
+        }
         return 0;
     }
+
+    static final String UNCARRIED_NOTE = "Only TCP ports are shown: some of these resources also allow UDP or ICMP, "
+            + "which zerogate does not carry yet.";
 
     static Table table(List<ReachableResource> reachable) {
         Table table = new Table("NAME TO USE", "NETWORK", "PORTS", "ALLOWED BY", "STATUS");
         for (ReachableResource item : reachable) {
             Resource resource = item.getResource();
             table.row(item.getConnectName(), item.getRemoteNetworkName(),
-                    PortSpec.summary(resource.getTcp(), resource.getUdp(), resource.getIcmpAllowed()),
+                    PortSpec.reachable(resource.getTcp()),
                     item.getAllowedByList().stream().map(AllowingRule::getRuleName).collect(Collectors.joining(", ")),
                     status(item));
         }

@@ -5,12 +5,18 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
+import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code zerogate status}: who is logged in, on which device, until when. */
-@Command(name = "status", description = "Show who is logged in on this device, and until when.")
+/**
+ * {@code zerogate status}: who is logged in, on which device, until when; and what each running
+ * {@code up}, {@code forward} or {@code connect} of this configuration holds (its relay, its
+ * login's and certificate's expiry, its flows), from {@link TunnelStatusFile}.
+ */
+@Command(name = "status", description = "Show who is logged in on this device, until when, and what running tunnels hold.")
 public class StatusCommand implements Callable<Integer> {
 
     @Spec
@@ -50,6 +56,31 @@ public class StatusCommand implements Callable<Integer> {
         }
         boolean expired = token.expiresAt().isBefore(Instant.now());
         out.printf("Access:      %s %s%n", expired ? "expired at" : "valid until", token.expiresAt());
+        printRunning(out, TunnelStatusFile.running(config), Clock.systemUTC());
         return 0;
+    }
+
+    /** The tunnels running from this configuration directory ({@code up}, {@code forward}, {@code connect}), as they last said. */
+    static void printRunning(PrintWriter out, List<TunnelStatusFile.Entry> running, Clock clock) {
+        if (running.isEmpty()) {
+            out.println("Running:     no zerogate up, forward or connect");
+            return;
+        }
+        for (TunnelStatusFile.Entry entry : running) {
+            out.printf("Running:     zerogate %s (pid %d, since %s)%s%n", entry.command(), entry.pid(), Instant.ofEpochSecond(entry.startedAt()),
+                    TunnelStatusFile.isFresh(entry, clock) ? "" : " - NOT RESPONDING since " + Instant.ofEpochSecond(entry.updatedAt()));
+            if (entry.sessionEnded() != null) {
+                out.printf("  Login:     ENDED: %s%n", entry.sessionEnded());
+            } else {
+                out.printf("  Login:     access token refreshed %s, valid until %s%n", Instant.ofEpochSecond(entry.lastRefreshedAt()),
+                        Instant.ofEpochSecond(entry.accessTokenExpiresAt()));
+            }
+            out.printf("  Device:    certificate valid until %s (renewal from %s)%n", Instant.ofEpochSecond(entry.certificateExpiresAt()),
+                    Instant.ofEpochSecond(entry.certificateRenewAt()));
+            out.printf("  Relay:     %s, %s%n", entry.relay(), entry.sessions() == 0 ? "no session open (one is dialled with the next flow)"
+                    : entry.sessions() + (entry.sessions() == 1 ? " session" : " sessions") + " connected");
+            out.printf("  Flows:     %d open; %d opened and %d failed since it started%n", entry.openFlows(), entry.flowsOpened(),
+                    entry.flowsFailed());
+        }
     }
 }

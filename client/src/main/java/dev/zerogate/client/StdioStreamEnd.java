@@ -74,16 +74,34 @@ final class StdioStreamEnd implements StreamEnd {
                     break;
                 }
                 ByteBuf chunk = Unpooled.copiedBuffer(buffer, 0, n);
-                session.eventLoop().execute(() -> session.fromLocal(streamId, chunk));
+                if (!onSessionLoop(() -> session.fromLocal(streamId, chunk))) {
+                    chunk.release();
+                    return;
+                }
             }
             inputDone = true;
-            session.eventLoop().execute(() -> session.localFinished(streamId));
+            onSessionLoop(() -> session.localFinished(streamId));
             finishIfDone();
         } catch (IOException e) {
-            session.eventLoop().execute(() -> session.localFailed(streamId, ResetCode.CANCELLED, "stdin failed"));
+            onSessionLoop(() -> session.localFailed(streamId, ResetCode.CANCELLED, "stdin failed"));
             done.complete("stdin failed: " + e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Runs {@code task} on the session's event loop; false when the loop is gone. Once the
+     * flow has ended (the policy cut it, the peer reset it) the command stops the loops while
+     * this end's threads may still be reading stdin: what they have is no longer wanted.
+     */
+    private boolean onSessionLoop(Runnable task) {
+        try {
+            session.eventLoop().execute(task);
+            return true;
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            done.complete("the flow ended");
+            return false;
         }
     }
 
@@ -97,9 +115,9 @@ final class StdioStreamEnd implements StreamEnd {
             try {
                 out.write(bytes);
                 out.flush();
-                current.eventLoop().execute(written);
+                onSessionLoop(written);
             } catch (IOException e) {
-                current.eventLoop().execute(() -> current.localFailed(streamId, ResetCode.CANCELLED, "stdout closed"));
+                onSessionLoop(() -> current.localFailed(streamId, ResetCode.CANCELLED, "stdout closed"));
                 done.complete("stdout closed");
             }
         });

@@ -4,15 +4,22 @@ import dev.zerogate.tunnel.netty.RelayDialer;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
-import java.util.List;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+import java.util.random.RandomGenerator;
 
 /**
  * A command that carries flows through zerogate: it needs, beside policy-svc, the device's key
- * and certificate (from enrolment at login) and a relay ({@link RelayEndpoint}).
+ * and certificate (from enrolment at login) and a relay ({@link RelayEndpoint}). While it runs,
+ * a {@link CredentialKeeper} keeps its login alive, a {@link LinkWatch} sends its sessions to
+ * be checked after a sleep or a change of address, and a {@link TunnelStatusFile} tells
+ * {@code zerogate status} what it holds.
  */
 abstract class TunnelCommand extends PolicyCommand {
 
@@ -21,32 +28,104 @@ abstract class TunnelCommand extends PolicyCommand {
                     + " for a local run).")
     String relayUrl;
 
+    private CredentialKeeper keeper;
+    /** Why the session had already ended when the command started, if it had. */
+    private String endedAtStart;
+
     /** The command's work with a ready tunnel client. */
     abstract int run(Session session, TunnelClient tunnel) throws Exception;
 
+    /** What {@code zerogate status} calls this run, e.g. {@code up 127.0.0.1:1080}. */
+    abstract String describeRun();
+
+    /**
+     * A tunnel starts even when identity-svc cannot be reached or the session has ended: it is
+     * often a background service, and the keeper refreshes once identity-svc answers, or once
+     * someone logs in again.
+     */
+    @Override
+    Credentials startCredentials(Credentials stored) throws IOException, InterruptedException {
+        try {
+            return store.fresh(stored, CredentialStore.COMMAND_MARGIN);
+        } catch (CredentialStore.SessionEndedException e) {
+            endedAtStart = e.getMessage();
+            return stored;
+        } catch (IOException e) {
+            notice("cannot refresh the access token now (" + CliErrors.oneLine(e.getMessage()) + "); retrying in the background");
+            return stored;
+        }
+    }
+
+    @Override
+    Supplier<String> accessTokens(Credentials start) {
+        return () -> keeper != null ? keeper.accessToken() : start.accessToken();
+    }
+
     @Override
     final int run(Session session) throws Exception {
-        ConfigDirectory config = ConfigDirectory.fromEnvironment();
+        ConfigDirectory config = store.config();
         String url;
         try {
             url = RelayEndpoint.resolve(relayUrl, System.getenv(RelayEndpoint.ENVIRONMENT), session.credentials());
         } catch (PolicyEndpoint.UnknownException e) {
             throw usage(e.getMessage());
         }
-        AccessTokenView token = AccessTokenView.decode(session.credentials().accessToken());
-        if (token.deviceId().isEmpty()) {
+        DeviceCertificate certificate = DeviceCertificate.load(config);
+        DeviceKey deviceKey = DeviceKey.loadOrCreate(config);
+        String server = session.credentials().server();
+        keeper = new CredentialKeeper(store, session.credentials(), certificate,
+                accessToken -> DeviceEnroller.renew(server, accessToken, keeper.deviceId(), deviceKey, config),
+                Clock.systemUTC(), RandomGenerator.getDefault(), this::notice);
+        if (endedAtStart != null) {
+            keeper.startEnded(endedAtStart);
+        } else if (keeper.deviceId().isEmpty()) {
             throw new IOException("this login is not bound to an enrolled device: log in again with `zerogate login`");
         }
-        List<List<X509Certificate>> certificates;
+        RelayEndpoint.Relay relay = null;
         try {
-            certificates = TunnelClient.deviceCertificates(config);
-        } catch (GeneralSecurityException e) {
-            throw new IOException("the device certificate cannot be read: log in again with `zerogate login`");
+            relay = RelayEndpoint.load(url, config);
+        } catch (RelayEndpoint.KeyMismatchException e) {
+            throw e;
+        } catch (IOException e) {
+            notice(CliErrors.oneLine(e.getMessage()) + "; new flows will try again");
         }
-        RelayEndpoint.Relay relay = RelayEndpoint.load(url, config);
-        try (TunnelClient tunnel = new TunnelClient(session.policy(), token.deviceId(), DeviceKey.loadOrCreate(config),
-                certificates.get(0), certificates.get(1), relay)) {
+        keeper.start();
+        try (CredentialKeeper running = keeper;
+             TunnelClient tunnel = new TunnelClient(session.policy(), running, deviceKey, new RelayEndpoint.Locator(url, config, relay));
+             LinkWatch watch = LinkWatch.ofThisMachine(new LinkWatch.Listener() {
+                 @Override
+                 public void slept(Duration gap) {
+                     tunnel.reconsiderSessions(Set.of(), "the machine slept");
+                 }
+
+                 @Override
+                 public void addressesChanged(Set<InetAddress> gone, Set<InetAddress> now) {
+                     tunnel.reconsiderSessions(gone, "the network changed");
+                 }
+             });
+             TunnelStatusFile status = TunnelStatusFile.start(config, () -> statusEntry(tunnel, running))) {
+            watch.start();
             return run(session, tunnel);
+        }
+    }
+
+    private final long startedAt = java.time.Instant.now().getEpochSecond();
+
+    private TunnelStatusFile.Entry statusEntry(TunnelClient tunnel, CredentialKeeper running) {
+        TunnelClient.Snapshot data = tunnel.snapshot();
+        CredentialKeeper.Snapshot login = running.snapshot();
+        return new TunnelStatusFile.Entry(ProcessHandle.current().pid(), describeRun(), startedAt, java.time.Instant.now().getEpochSecond(),
+                data.relay(), data.sessions(), data.openFlows(), data.flowsOpened(), data.flowsFailed(),
+                login.accessTokenExpiresAt().getEpochSecond(), login.lastRefreshedAt().getEpochSecond(),
+                login.certificateExpiresAt().getEpochSecond(), login.certificateRenewAt().getEpochSecond(), login.ended());
+    }
+
+    /** One line for the person on stderr, from any thread. */
+    void notice(String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        synchronized (err) {
+            err.println("zerogate: " + message);
+            err.flush();
         }
     }
 
@@ -58,6 +137,9 @@ abstract class TunnelCommand extends PolicyCommand {
         }
         if (cause instanceof TunnelClient.FlowDeniedException denied) {
             return "access to " + destination + ":" + port + " denied: " + denied.getMessage();
+        }
+        if (cause instanceof CredentialStore.SessionEndedException ended) {
+            return "no flow to " + destination + ":" + port + ": " + ended.getMessage();
         }
         if (cause instanceof RelayDialer.RelayRefusedException refused) {
             return "the relay refused: " + refused.getMessage();

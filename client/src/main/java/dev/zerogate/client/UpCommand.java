@@ -49,6 +49,11 @@ public class UpCommand extends TunnelCommand {
     }
 
     @Override
+    String describeRun() {
+        return "up " + listen;
+    }
+
+    @Override
     int run(Session session, TunnelClient tunnel) throws Exception {
         var err = spec.commandLine().getErr();
         Channel listener = new ServerBootstrap().group(tunnel.eventLoops()).channel(NioServerSocketChannel.class)

@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -86,5 +87,16 @@ class PortSpecTest {
         assertEquals("tcp 80,443; udp none; icmp no", PortSpec.summary(PortSpec.parse("80,443"),
                 PortPolicy.newBuilder().setNone(NoPorts.getDefaultInstance()).build(), false));
         assertEquals("tcp all; udp all; icmp yes", PortSpec.summary(PortPolicy.getDefaultInstance(), PortSpec.parse("all"), true));
+    }
+
+    @Test
+    void whatAPersonCanReachIsTheTcpPortsAloneAndUdpOrIcmpInThePolicyIsNoticed() {
+        assertEquals("tcp 80,443", PortSpec.reachable(PortSpec.parse("80,443")));
+        assertEquals("tcp all", PortSpec.reachable(PortPolicy.getDefaultInstance()));
+        PortPolicy noUdp = PortPolicy.newBuilder().setNone(NoPorts.getDefaultInstance()).build();
+        assertFalse(PortSpec.allowsUncarried(noUdp, false));
+        assertTrue(PortSpec.allowsUncarried(noUdp, true));
+        assertTrue(PortSpec.allowsUncarried(PortSpec.parse("53"), false));
+        assertTrue(PortSpec.allowsUncarried(PortPolicy.getDefaultInstance(), false), "unset UDP means all");
     }
 }

@@ -18,4 +18,11 @@ class TunnelCommandTest {
         assertEquals("cannot reach pihole.lan:80: the end-to-end TLS handshake with the connector failed: "
                 + "not the expected peer: connector c-9", line);
     }
+
+    @Test
+    void aFlowRefusedBecauseTheSessionEndedSaysSoAndHowToGetBackIn() {
+        String line = TunnelCommand.describe(new CompletionException(new CredentialStore.SessionEndedException(
+                "the session has ended (refresh token has expired); log in again: zerogate login")), "pihole.lan", 80);
+        assertEquals("no flow to pihole.lan:80: the session has ended (refresh token has expired); log in again: zerogate login", line);
+    }
 }

@@ -49,4 +49,19 @@ class ZerogateCommandTest {
         assertTrue(result.getOutput().contains("Usage: zerogate admin rules [-hV] [COMMAND]"), result.getOutput());
         assertTrue(result.getOutput().contains("enable"), result.getOutput());
     }
+
+    @Test
+    @Launch(value = {"service", "install", "--kind", "systemd", "--print", "--exec", "/usr/local/bin/zerogate", "--listen", "127.0.0.1:1090"})
+    void serviceInstallPrintsAUserUnitThatRunsUpWithTheGivenOptions(LaunchResult result) {
+        assertEquals(0, result.exitCode(), result.getErrorOutput());
+        assertTrue(result.getOutput().contains("ExecStart=/usr/local/bin/zerogate up --listen 127.0.0.1:1090 --others refuse"),
+                result.getOutput());
+        assertTrue(result.getOutput().contains("WantedBy=default.target"), result.getOutput());
+    }
+
+    @Test
+    @Launch(value = {"service", "install", "--kind", "plan9", "--print", "--exec", "/usr/local/bin/zerogate"}, exitCode = 2)
+    void anUnknownServiceManagerIsAUsageError(LaunchResult result) {
+        assertTrue(result.getErrorOutput().contains("--kind must be systemd or launchd, not plan9"), result.getErrorOutput());
+    }
 }

@@ -185,8 +185,10 @@ class CliAdminTest {
 
         Result mineAsTable = cli(member, Map.of("ZEROGATE_POLICY_URL", policy.url()), "resources");
         assertEquals(0, mineAsTable.exit(), mineAsTable::toString);
-        assertTrue(Pattern.compile("(?m)^pihole\\.zg\\s+home\\s+tcp 80,443; udp none; icmp no\\s+family -> pihole\\s+ready$")
+        // Only what the data plane carries: TCP (this resource allows no UDP, so no note either).
+        assertTrue(Pattern.compile("(?m)^pihole\\.zg\\s+home\\s+tcp 80,443\\s+family -> pihole\\s+ready$")
                 .matcher(mineAsTable.out()).find(), mineAsTable::toString);
+        assertFalse(mineAsTable.out().contains("UDP or ICMP"), mineAsTable::toString);
 
         Result refused = cli(member, "admin", "networks", "list", "--policy-url", policy.url());
         assertEquals(1, refused.exit(), refused::toString);

@@ -450,6 +450,9 @@ class DataPlaneTest {
             assertEquals(1, process.exitValue());
             String message = Files.readString(stderr);
             assertTrue(message.contains("ACCESS_REVOKED") || message.contains("no longer"), message);
+            // One line for the person, not a stack trace from a thread still reading stdin.
+            assertEquals(1, message.strip().lines().count(), message);
+            assertFalse(message.contains("Exception"), message);
             // The connector's connection log says when it reset the flow, and why.
             awaitLog(connector, "\"close_reason\":\"ACCESS_REVOKED", Duration.ofSeconds(5));
             String closedLine = Files.readAllLines(connector.log()).stream()

@@ -269,4 +269,43 @@ class NatLabDataPlaneTest {
                 "-o", "ProxyCommand=" + proxy, "root@homeserver.lan", "echo ssh-through-zerogate-" + MARKER.substring(0, 8));
         assertTrue(session.succeeded() && session.stdout().contains("ssh-through-zerogate-" + MARKER.substring(0, 8)), session.toString());
     }
+
+    /**
+     * The laptop's network changes under a running `zerogate up` (a new address, as after moving
+     * from Wi-Fi to a phone's tether): the session from the old address can never hear from the
+     * relay again, and the next flow must not wait for its keepalive to declare it dead.
+     */
+    @Test
+    void aRunningUpCarriesNewFlowsFromANewAddressWithinSecondsOfTheChange() throws Exception {
+        Process up = lab.start(Place.CAFE, zerogate("up", "--listen", "127.0.0.1:1081"), Map.of(), home.resolve("up-moving.log"));
+        String oldAddress = lab.cafeAddress();
+        String newAddress = "10.77.0.11";
+        try {
+            lab.awaitTcpListening(Place.CAFE, 1081, Duration.ofSeconds(60));
+            NetLab.Result before = lab.run(Place.CAFE, Duration.ofSeconds(60), "curl", "-sS", "--max-time", "30",
+                    "--socks5-hostname", "127.0.0.1:1081", "http://pihole.lan/");
+            assertTrue(before.succeeded() && before.stdout().contains(MARKER), before + "\n" + Files.readString(home.resolve("up-moving.log")));
+
+            moveCafe(oldAddress, newAddress);
+            Thread.sleep(2_000); // the change is noticed within a second or two
+            long started = System.nanoTime();
+            NetLab.Result after = lab.run(Place.CAFE, Duration.ofSeconds(30), "curl", "-sS", "--max-time", "10",
+                    "--socks5-hostname", "127.0.0.1:1081", "http://pihole.lan/");
+            long millis = (System.nanoTime() - started) / 1_000_000;
+            String log = Files.readString(home.resolve("up-moving.log"));
+            assertTrue(after.succeeded() && after.stdout().contains(MARKER), "the first flow after the change: " + after + "\n" + log);
+            assertTrue(millis < 5_000, "the first flow after the change took " + millis + " ms");
+        } finally {
+            up.destroy();
+            moveCafe(newAddress, oldAddress);
+        }
+    }
+
+    /** Gives the café host {@code to} instead of {@code from}, keeping its default route. */
+    static void moveCafe(String from, String to) {
+        NetLab.Result moved = lab.run(Place.CAFE, Duration.ofSeconds(10), "sh", "-c",
+                "echo 1 > /proc/sys/net/ipv4/conf/eth0/promote_secondaries && ip addr add " + to + "/24 dev eth0 && ip addr del "
+                        + from + "/24 dev eth0 && ip route replace default via 10.77.0.1");
+        assertTrue(moved.succeeded(), moved.toString());
+    }
 }

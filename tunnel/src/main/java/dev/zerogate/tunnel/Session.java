@@ -425,6 +425,25 @@ public final class Session {
         }
     }
 
+    /** How long the peer has been silent (nothing received), by the injected clock. */
+    public long silentNanos() {
+        return nanoClock.getAsLong() - lastReceivedNanos;
+    }
+
+    /**
+     * Sends PING now, whatever the keepalive timer says: the owner doubts the path (the machine
+     * slept, the network changed, or the session sat idle before a new stream) and wants proof
+     * that the peer still answers. Any frame received after this call is that proof; the owner
+     * watches {@link #silentNanos} for it. Does nothing on a closed session.
+     */
+    public void probe() {
+        if (closed) {
+            return;
+        }
+        pingOutstanding = true;
+        output.frame(TunnelProtocol.PING, 0, ByteBuffer.allocate(8).putLong(0, nanoClock.getAsLong()));
+    }
+
     /** Ends the session: GOAWAY to the peer, then every stream is gone. */
     public void goAway(ResetCode code, String message) {
         if (closed) {

@@ -118,7 +118,9 @@ package dev.zerogate.tunnel;
  * At most {@value #MAX_STREAMS_PER_SESSION} open streams per session (an OPEN beyond it is
  * REFUSED with CAPACITY). A side that has received nothing for
  * {@value #KEEPALIVE_SECONDS} s sends PING; a session that has received nothing for
- * {@value #DEAD_AFTER_SECONDS} s is dead and closed.
+ * {@value #DEAD_AFTER_SECONDS} s is dead and closed. A side may also PING whenever it doubts
+ * the path (the client does before it reuses a session that has been silent for a while, and
+ * after the machine slept or its addresses changed): any frame in return proves the peer alive.
  *
  * <h2>Versions</h2>
  * 1 (2026-11): this document. A later version gets a new ALPN name and preamble magic; the

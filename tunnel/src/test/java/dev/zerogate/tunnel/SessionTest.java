@@ -229,4 +229,24 @@ class SessionTest {
         assertTrue(connector.session.isClosed());
         assertTrue(connector.events.get(0).startsWith("closed IDLE"));
     }
+
+    @Test
+    void aProbeSendsAPingAtOnceAndTheAnswerResetsTheSilence() {
+        now.addAndGet(3_000_000_000L);
+        assertEquals(3_000_000_000L, client.session.silentNanos());
+        client.session.probe();
+        assertEquals(1, client.wire.size(), "a PING before any keepalive is due");
+        assertEquals(TunnelProtocol.PING, client.wire.getLast().get(0));
+        client.deliverTo(connector);
+        connector.deliverTo(client); // PONG
+        assertEquals(0, client.session.silentNanos());
+    }
+
+    @Test
+    void aProbeOnAClosedSessionSendsNothing() {
+        client.session.goAway(ResetCode.NORMAL, "done");
+        int written = client.wire.size();
+        client.session.probe();
+        assertEquals(written, client.wire.size());
+    }
 }

@@ -48,12 +48,15 @@ import java.util.function.IntSupplier;
  * The connector's registration with one relay (zerogate.relay.v1.RelayControlService.Connect):
  * Hello, heartbeats, and for each FlowRequest a dial back to the relay's public port with the
  * rendezvous token, where the client's end-to-end session is served by the {@link FlowGate}.
- * Reconnects with jittered exponential backoff (1 s to 30 s) whenever the stream ends.
+ * Reconnects with jittered exponential backoff (1 s to 4 s) whenever the stream ends. The
+ * ceiling is low on purpose: a relay that restarts (an upgrade, a reboot of the VPS) must carry
+ * flows again within seconds of its return, and an attempt every few seconds per connector
+ * costs a relay nothing at the sizes zerogate is for.
  */
 public final class RelayLink implements AutoCloseable {
 
     private static final long MIN_BACKOFF_MILLIS = 1_000;
-    private static final long MAX_BACKOFF_MILLIS = 30_000;
+    private static final long MAX_BACKOFF_MILLIS = 4_000;
 
     private final URI relay;
     private final ConnectorCredentials credentials;
@@ -89,6 +92,8 @@ public final class RelayLink implements AutoCloseable {
         if (closed) {
             return;
         }
+        // The channel keeps a reconnect backoff of its own (up to two minutes): ours decides.
+        channel.resetConnectBackoff();
         Metadata headers = new Metadata();
         headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + credentials.accessToken());
         RelayControlServiceGrpc.newStub(channel).withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers))

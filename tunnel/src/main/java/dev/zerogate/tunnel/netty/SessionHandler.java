@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -68,6 +69,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private boolean flushScheduled;
     private boolean retiring;
     private final List<Binding> unflushed = new ArrayList<>();
+    /** The liveness probe waiting for any frame from the peer, if one is out (event loop). */
+    private CompletableFuture<Boolean> probe;
+    /**
+     * Wall-clock time of the last read. The session's own clock is monotonic, which stops
+     * while the machine sleeps: after an hour of sleep it says "silent for a second", the wall
+     * clock says an hour (event loop).
+     */
+    private long lastReadWallMillis = System.currentTimeMillis();
 
     public SessionHandler(Session.Role role, Owner owner) {
         this.role = role;
@@ -98,6 +107,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
         } finally {
             buf.release();
+        }
+        lastReadWallMillis = System.currentTimeMillis();
+        if (probe != null) {
+            CompletableFuture<Boolean> answered = probe;
+            probe = null;
+            answered.complete(true);
         }
     }
 
@@ -218,6 +233,50 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         assert eventLoop().inEventLoop();
         retiring = true;
         closeIfRetiredAndIdle();
+    }
+
+    /** How long the peer has been silent, in milliseconds, by the monotonic or the wall clock, whichever says longer (event loop). */
+    public long silentMillis() {
+        return Math.max(TimeUnit.NANOSECONDS.toMillis(session.silentNanos()), System.currentTimeMillis() - lastReadWallMillis);
+    }
+
+    /** Whether a liveness probe is waiting for its answer (event loop). */
+    public boolean isProbing() {
+        return probe != null;
+    }
+
+    /** Streams open in the session (event loop). */
+    public int streamCount() {
+        return bindings.size();
+    }
+
+    /**
+     * Asks the peer for a sign of life: PING, then true as soon as any frame arrives, or false
+     * after {@code timeoutMillis} without one, the session then closed as dead. A session
+     * whose path died (a laptop that slept, an address that is gone) would otherwise look open
+     * until {@link TunnelProtocol#DEAD_AFTER_SECONDS}, and every stream opened in it meanwhile
+     * would hang. Concurrent callers share one probe. Event loop only.
+     */
+    public CompletableFuture<Boolean> verifyAlive(long timeoutMillis) {
+        assert eventLoop().inEventLoop();
+        if (!isOpen()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (probe != null) {
+            return probe;
+        }
+        CompletableFuture<Boolean> sent = new CompletableFuture<>();
+        probe = sent;
+        session.probe();
+        flushSoon();
+        ctx.executor().schedule(() -> {
+            if (probe == sent) {
+                probe = null;
+                session.goAway(ResetCode.IDLE, "no answer to a liveness probe within " + timeoutMillis + " ms");
+                sent.complete(false);
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        return sent;
     }
 
     /** Ends the session (GOAWAY) and every stream in it. */
@@ -403,6 +462,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void onClosed(ResetCode code, String message, boolean byPeer) {
         ticker.cancel(false);
+        if (probe != null) {
+            CompletableFuture<Boolean> unanswered = probe;
+            probe = null;
+            unanswered.complete(false);
+        }
         List<Binding> all = new ArrayList<>(bindings.values());
         bindings.clear();
         for (Binding binding : all) {

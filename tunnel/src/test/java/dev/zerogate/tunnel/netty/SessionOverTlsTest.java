@@ -131,6 +131,7 @@ class SessionOverTlsTest {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        accepted.add(channel);
                         channel.pipeline().addLast(tls.newHandler(channel.alloc()), new SessionHandler(Session.Role.CONNECTOR, owner));
                     }
                 }).bind("127.0.0.1", 0).sync().channel();
@@ -333,5 +334,45 @@ class SessionOverTlsTest {
             outcome = "handshake failed: " + handshakeFailed.getCause();
         }
         assertTrue(!outcome.equals("fin"), "the session must not carry a stream: " + outcome);
+    }
+
+    @Test
+    void aLivenessProbeIsAnsweredByALivePeer() throws Exception {
+        int port = startConnector(startEcho());
+        SessionHandler client = connectClient(port, deviceCert, "c-1");
+        Thread.sleep(50);
+        assertTrue(client.eventLoop().submit(client::silentMillis).get() >= 50, "silent since the handshake");
+        boolean alive = client.eventLoop().submit(() -> client.verifyAlive(2_000)).get().get(5, TimeUnit.SECONDS);
+        assertTrue(alive);
+        assertTrue(client.isOpen());
+        assertTrue(client.eventLoop().submit(client::silentMillis).get() < 50, "the PONG counted as life");
+    }
+
+    @Test
+    void aPeerThatNoLongerAnswersFailsTheProbeAndTheSessionCloses() throws Exception {
+        int port = startConnector(startEcho());
+        SessionHandler client = connectClient(port, deviceCert, "c-1");
+        // The path dies without a FIN (a laptop that slept, an address that is gone): the
+        // connector stops reading, so no PONG comes back.
+        Channel connectorSide = awaitAcceptedChild();
+        connectorSide.config().setAutoRead(false);
+        connectorSide.eventLoop().submit(() -> { }).sync(); // autoRead=false takes effect on its loop
+        Collector end = new Collector();
+        client.eventLoop().submit(() -> client.open(open("echo.lan"), end)).sync();
+        long started = System.nanoTime();
+        boolean alive = client.eventLoop().submit(() -> client.verifyAlive(300)).get().get(5, TimeUnit.SECONDS);
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        assertFalse(alive);
+        assertTrue(millis >= 250, "waited for the answer: " + millis + " ms");
+        assertFalse(client.isOpen(), "a dead session is closed");
+        assertTrue(end.done.get(5, TimeUnit.SECONDS).startsWith("IDLE"), "its streams end with the reason: " + end.done.get());
+    }
+
+    private final java.util.concurrent.LinkedBlockingQueue<Channel> accepted = new java.util.concurrent.LinkedBlockingQueue<>();
+
+    private Channel awaitAcceptedChild() throws InterruptedException {
+        Channel child = accepted.poll(5, TimeUnit.SECONDS);
+        assertTrue(child != null, "the connector accepted the session");
+        return child;
     }
 }
