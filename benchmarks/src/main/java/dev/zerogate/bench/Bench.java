@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * {@code ./bench [tokens|policy|login|authorize|tunnel] [tunnel options]}: figures, each beside a
+ * {@code ./bench [tokens|policy|login|authorize|tunnel|soak] [options]}: figures, each beside a
  * baseline measured in the same run on the same machine ({@code authorize}: see
  * {@link AuthorizeBench}; {@code tunnel}: see {@link TunnelBench}).
  *
@@ -82,6 +82,10 @@ public final class Bench {
         }
         if (which.contains("tunnel")) {
             TunnelBench.run(options);
+        }
+        // Only when asked for by name: it runs for an hour.
+        if (which.contains("soak")) {
+            dev.zerogate.bench.tunnel.ClientSoak.run(options);
         }
         // The in-process token issuer's HTTP server (authorize) would keep the JVM alive.
         System.exit(0);

@@ -68,6 +68,8 @@ public final class LocalStack implements AutoCloseable {
     // start() is still going, and must stop exactly what has been started.
     private EmbeddedPostgresServer postgres;
     private final List<RunningService> services = new ArrayList<>();
+    /** Guarded by this. */
+    private final Map<String, Launched> launched = new java.util.HashMap<>();
     private DemoWebPage demoWebPage;
     private boolean closed;
     // Written by start() before it returns; read after.
@@ -289,6 +291,30 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops one service gracefully (SIGTERM, as {@link #close} does) and starts it again with
+     * the same application and environment; returns once it is ready. For benchmarks and soaks
+     * that need a relay restart in the middle of a run.
+     */
+    public void restart(String name) throws StartFailure, IOException, InterruptedException {
+        RunningService old = service(name);
+        old.process().destroy();
+        if (!old.process().waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+            old.process().destroyForcibly().waitFor();
+        }
+        Launched how;
+        synchronized (this) {
+            services.remove(old);
+            how = launched.get(name);
+        }
+        launch(old.spec(), how.application(), how.environment());
+        awaitReady(service(name));
+    }
+
+    /** How a service was launched, so that {@link #restart} can do it again. */
+    private record Launched(Path application, Map<String, String> environment) {
+    }
+
     private void launch(ServiceSpec spec, Path application, Map<String, String> env) throws IOException {
         int port = spec.port(options.portBase());
         Path log = options.logDir().resolve(spec.name() + ".log");
@@ -310,6 +336,7 @@ public final class LocalStack implements AutoCloseable {
                 throw new IOException("stopped while starting");
             }
             services.add(new RunningService(spec, port, builder.start(), log));
+            launched.put(spec.name(), new Launched(application, Map.copyOf(env)));
         }
     }
 
