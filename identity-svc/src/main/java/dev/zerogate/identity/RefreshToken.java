@@ -26,7 +26,22 @@ public class RefreshToken {
     @Column(name = "expires_at", nullable = false)
     public OffsetDateTime expiresAt;
 
-    /** When a refresh spent it; presenting it after that is treated as theft. */
+    /**
+     * When a refresh spent it. Presenting it after that is treated as theft, unless it comes
+     * within the grace window while its successor is unused (a retry after a lost response).
+     */
     @Column(name = "used_at")
     public OffsetDateTime usedAt;
+
+    /** SHA-256 of the token the refresh that spent this one issued; null while unspent. */
+    @Column(name = "successor_hash")
+    public byte[] successorHash;
+
+    /**
+     * That successor, sealed with a key derived from this token ({@code RefreshSuccessors}):
+     * only whoever presents this token can open it. Null while unspent, and cleared once a
+     * later token of the family is spent.
+     */
+    @Column(name = "successor_sealed")
+    public byte[] successorSealed;
 }

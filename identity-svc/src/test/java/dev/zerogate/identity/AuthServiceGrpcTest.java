@@ -110,10 +110,27 @@ class AuthServiceGrpcTest {
                 .setRefreshToken(first.getRefreshToken()).build()).getTokens();
         assertNotEquals(first.getRefreshToken(), second.getRefreshToken());
         assertEquals(first.getSessionId(), second.getSessionId());
+        clock.shift(Duration.ofSeconds(31)); // past the grace window for lost responses
         assertEquals(Status.Code.UNAUTHENTICATED, code(() -> auth.refreshToken(RefreshTokenRequest.newBuilder()
                 .setClientId(TestLogins.CLI).setRefreshToken(first.getRefreshToken()).build())));
         assertEquals(Status.Code.UNAUTHENTICATED, code(() -> auth.refreshToken(RefreshTokenRequest.newBuilder()
                 .setClientId(TestLogins.CLI).setRefreshToken(second.getRefreshToken()).build())), "the family is revoked");
+    }
+
+    @Test
+    void aRefreshRepeatedWithinTheGraceWindowGetsTheSameSuccessorOverGrpc() throws Exception {
+        TokenSet first = login(DeviceEnrollmentTest.newKey());
+        RefreshTokenRequest request = RefreshTokenRequest.newBuilder().setClientId(TestLogins.CLI)
+                .setRefreshToken(first.getRefreshToken()).build();
+        TokenSet second = auth.refreshToken(request).getTokens();
+        TokenSet replayed = auth.refreshToken(request).getTokens();
+        assertEquals(second.getRefreshToken(), replayed.getRefreshToken());
+        assertNotEquals(second.getAccessToken(), replayed.getAccessToken());
+        assertEquals(second.getSessionId(), replayed.getSessionId());
+        assertEquals(second.getRefreshTokenExpiresAt().getSeconds(), replayed.getRefreshTokenExpiresAt().getSeconds(),
+                "the same token, the same expiry");
+        assertNotEquals(second.getRefreshToken(), auth.refreshToken(RefreshTokenRequest.newBuilder().setClientId(TestLogins.CLI)
+                .setRefreshToken(replayed.getRefreshToken()).build()).getTokens().getRefreshToken(), "the successor still works");
     }
 
     @Test

@@ -11,6 +11,6 @@ class IdentityMigrationsTest extends MigrationsContract {
 
     @Override
     protected List<String> expectedVersions() {
-        return List.of("1", "2", "3", "4", "5", "6", "7", "8", "9");
+        return List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10");
     }
 }

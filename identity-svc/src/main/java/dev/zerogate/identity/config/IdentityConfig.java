@@ -97,6 +97,15 @@ public interface IdentityConfig {
         @WithDefault("30d")
         Duration refreshTokenLifetime();
 
+        /**
+         * How long after a refresh its spent refresh token is still accepted, for a client whose
+         * response was lost: it gets the same successor and a new access token, never a second
+         * live refresh token. Later, or once the successor is used, presenting it revokes the
+         * session as reuse. {@code 0s} turns the grace off.
+         */
+        @WithDefault("30s")
+        Duration refreshReuseGrace();
+
         /** How long a device login (RFC 8628) waits for the person to approve it. */
         @WithDefault("10m")
         Duration deviceCodeLifetime();

@@ -151,7 +151,7 @@ public class AuthGrpcService extends MutinyAuthServiceGrpc.AuthServiceImplBase {
                 .setTokenType("Bearer")
                 .setAccessTokenExpiresAt(ProtoMapping.timestamp(now.plusSeconds(tokens.expiresIn())))
                 .setRefreshToken(tokens.refreshToken())
-                .setRefreshTokenExpiresAt(ProtoMapping.timestamp(now.plus(config.tokens().refreshTokenLifetime())))
+                .setRefreshTokenExpiresAt(ProtoMapping.timestamp(tokens.refreshTokenExpiresAt()))
                 .addScopes("openid").addScopes("offline_access")
                 .setSessionId(tokens.sessionId().toString())
                 .build();

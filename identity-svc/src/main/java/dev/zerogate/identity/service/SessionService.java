@@ -16,7 +16,9 @@ import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.security.MessageDigest;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -28,7 +30,9 @@ import java.util.UUID;
  * access token and a refresh token. Refresh tokens rotate: each is single use, and its use
  * issues the next one of the same family. Presenting a spent refresh token again means two
  * parties hold the family (one of them a thief): the whole session is revoked, the reuse is
- * audited, and the caller gets {@code invalid_grant}.
+ * audited, and the caller gets {@code invalid_grant}. One exception, for a client whose
+ * refresh response was lost: within the grace window, while the successor is unused, the
+ * spent token gets that same successor again with a new access token ({@link ReplayVerdict}).
  */
 @ApplicationScoped
 public class SessionService {
@@ -77,7 +81,9 @@ public class SessionService {
     }
 
     /**
-     * Exchanges a refresh token for a new token set.
+     * Exchanges a refresh token for a new token set. A spent one presented again within the
+     * grace window, while its successor is unused, gets a new access token and that same
+     * successor ({@link ReplayVerdict}); later, it revokes the session.
      *
      * @throws OAuthException {@code invalid_grant} for an unknown, expired, spent or revoked token
      */
@@ -101,21 +107,28 @@ public class SessionService {
                     return Uni.createFrom().failure(OAuthException.invalidGrant("the session has ended"));
                 }
                 if (token.usedAt != null) {
-                    return revokeForReuse(session, source);
+                    return replayOrRevoke(refreshToken, token, session, now, source);
                 }
                 if (!token.expiresAt.isAfter(now)) {
                     return Uni.createFrom().failure(OAuthException.invalidGrant("refresh token has expired"));
                 }
-                return refreshTokens.spend(digest, now).chain(spent -> {
-                    if (spent) {
-                        session.lastRefreshedAt = now;
-                    }
-                    return spent
-                        ? issue(session).call(tokens -> audit.record("token.refreshed", true, session.userId.toString(),
-                                session.id.toString(), source, "client " + clientId)).map(Optional::of)
-                        // Spent by a concurrent request between our read and our update.
-                        : revokeForReuse(session, source);
-                });
+                String next = OpaqueTokens.newToken();
+                // Without a grace window nothing could ever open the sealed copy: keep none.
+                byte[] sealedNext = graceOn() ? RefreshSuccessors.seal(refreshToken, next) : null;
+                return refreshTokens.spend(digest, now, OpaqueTokens.digest(next), sealedNext).chain(spent -> spent
+                        ? refreshTokens.forgetSealedCopyOf(digest).chain(() -> {
+                            session.lastRefreshedAt = now;
+                            return issue(session, next).call(tokens -> audit.record("token.refreshed", true,
+                                    session.userId.toString(), session.id.toString(), source, "client " + clientId));
+                        }).map(Optional::of)
+                        // Spent by a concurrent request between our read and our update (which waited
+                        // for that request's commit): judge the row as it is now, as a replay.
+                        : refreshTokens.reload(token).chain(fresh -> {
+                            Log.debugf("a concurrent refresh spent the refresh token of session %s first", session.id);
+                            return fresh == null
+                                    ? Uni.createFrom().failure(OAuthException.invalidGrant("refresh token is not valid"))
+                                    : replayOrRevoke(refreshToken, fresh, session, now, source);
+                        }));
             });
         })).call(result -> result.isPresent() ? Uni.createFrom().voidItem() : revocations.catchUp())
                 .map(result -> result.orElseThrow(() -> OAuthException.invalidGrant(
@@ -162,40 +175,88 @@ public class SessionService {
                 .chain(() -> audit.record("session.revoked", true, session.userId.toString(), session.id.toString(), source, reason));
     }
 
+    /**
+     * A spent token presented again (inside the caller's transaction): if it is a retry within
+     * the grace window, a new access token with the successor its refresh issued, which stays
+     * the family's one live refresh token; otherwise the session is revoked for reuse.
+     */
+    private Uni<Optional<TokenSet>> replayOrRevoke(String presented, RefreshToken spent, Session session,
+                                                   OffsetDateTime now, String source) {
+        Uni<RefreshToken> successor = spent.successorHash == null ? Uni.createFrom().nullItem()
+                : refreshTokens.findById(spent.successorHash);
+        return successor.chain(next -> {
+            ReplayVerdict verdict = ReplayVerdict.decide(spent.usedAt.toInstant(), now.toInstant(), config.tokens().refreshReuseGrace(),
+                    ReplayVerdict.Successor.of(spent, next, now.toInstant()), session.isRevoked());
+            if (verdict != ReplayVerdict.RETURN_SUCCESSOR) {
+                return revokeForReuse(session, source, verdict);
+            }
+            Optional<String> opened = RefreshSuccessors.open(presented, spent.successorSealed)
+                    .filter(token -> MessageDigest.isEqual(OpaqueTokens.digest(token), spent.successorHash));
+            if (opened.isEmpty()) {
+                return revokeForReuse(session, source, ReplayVerdict.SUCCESSOR_UNREADABLE);
+            }
+            long ago = Math.max(0, Duration.between(spent.usedAt, now).toSeconds());
+            Log.infof("a spent refresh token of session %s was presented again %d s after its refresh: its successor was returned",
+                    session.id, ago);
+            return accessToken(session)
+                    .call(() -> audit.record("refresh.replayed", true, session.userId.toString(), session.id.toString(), source,
+                            "a refresh token spent " + ago + " s ago was presented again within the grace window; its successor was returned"))
+                    .map(access -> Optional.of(tokenSet(access, opened.get(), next.expiresAt, session)));
+        });
+    }
+
     /** Revokes the session (committed with the caller's transaction) and reports reuse. */
-    private Uni<Optional<TokenSet>> revokeForReuse(Session session, String source) {
+    private Uni<Optional<TokenSet>> revokeForReuse(Session session, String source, ReplayVerdict why) {
         session.revokedAt = now();
         session.revokeReason = REUSE_REASON;
-        Log.warnf("refresh token reuse in session %s: session revoked", session.id);
+        Log.warnf("refresh token reuse in session %s (not a replay: %s): session revoked", session.id, why.reason());
         return revocations.append(Revocation.SubjectKind.SESSION, session.id, REUSE_REASON, "refresh token reuse")
                 .chain(() -> audit.record("refresh.reuse", false, session.userId.toString(), session.id.toString(), source,
-                        "a spent refresh token was presented again; the session is revoked"))
+                        "a spent refresh token was presented again; the session is revoked (not a replay: " + why.reason() + ")"))
                 .replaceWith(Optional.empty());
     }
 
-    /** Issues an access token and the next refresh token of the session's family. */
+    /** Issues an access token and a new refresh token of the session's family. */
     private Uni<TokenSet> issue(Session session) {
-        String refresh = OpaqueTokens.newToken();
+        return issue(session, OpaqueTokens.newToken());
+    }
+
+    /** Issues an access token and stores {@code refresh} as the next refresh token of the session's family. */
+    private Uni<TokenSet> issue(Session session, String refresh) {
         RefreshToken stored = new RefreshToken();
         stored.tokenHash = OpaqueTokens.digest(refresh);
         stored.sessionId = session.id;
         stored.issuedAt = now();
         stored.expiresAt = stored.issuedAt.plus(config.tokens().refreshTokenLifetime());
+        return refreshTokens.persist(stored)
+                .chain(() -> accessToken(session))
+                .map(access -> tokenSet(access, refresh, stored.expiresAt, session));
+    }
+
+    /** A new access token of the session, unless its account is disabled. */
+    private Uni<String> accessToken(Session session) {
         // Once the session's key is enrolled as a device, its tokens name the device (zg_dev).
         Uni<Optional<String>> deviceId = session.deviceKeyThumbprint == null ? Uni.createFrom().item(Optional.empty())
                 : devices.findByKey(session.deviceKeyThumbprint).map(device -> device == null || device.revokedAt != null
                         ? Optional.<String>empty() : Optional.of(device.id.toString()));
-        return refreshTokens.persist(stored)
-                .chain(() -> deviceId)
-                .chain(device -> users.findById(session.userId).chain(user -> {
-                    if (user.disabledAt != null) {
-                        return Uni.createFrom().failure(OAuthException.invalidGrant("the account is disabled"));
-                    }
-                    return tokenIssuer.issueAccessToken(new AccessTokenClaims(PrincipalKind.USER, session.userId.toString(), user.username,
-                        session.id.toString(), groupsOf(user), device, session.authenticationMethods(),
-                        session.authTime.toInstant(), Optional.ofNullable(session.deviceKeyThumbprint)));
-                }))
-                .map(access -> new TokenSet(access, refresh, config.tokens().accessTokenLifetime().toSeconds(), session.id));
+        return deviceId.chain(device -> users.findById(session.userId).chain(user -> {
+            if (user.disabledAt != null) {
+                return Uni.createFrom().failure(OAuthException.invalidGrant("the account is disabled"));
+            }
+            return tokenIssuer.issueAccessToken(new AccessTokenClaims(PrincipalKind.USER, session.userId.toString(), user.username,
+                    session.id.toString(), groupsOf(user), device, session.authenticationMethods(),
+                    session.authTime.toInstant(), Optional.ofNullable(session.deviceKeyThumbprint)));
+        }));
+    }
+
+    private TokenSet tokenSet(String accessToken, String refreshToken, OffsetDateTime refreshExpiresAt, Session session) {
+        return new TokenSet(accessToken, refreshToken, config.tokens().accessTokenLifetime().toSeconds(), session.id,
+                refreshExpiresAt.toInstant());
+    }
+
+    private boolean graceOn() {
+        Duration grace = config.tokens().refreshReuseGrace();
+        return !grace.isZero() && !grace.isNegative();
     }
 
     /**
