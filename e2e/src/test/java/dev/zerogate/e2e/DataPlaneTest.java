@@ -7,7 +7,6 @@ import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.EnrollDeviceRequest;
 import dev.zerogate.proto.identity.v1.EnrollDeviceResponse;
 import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
-import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
 import dev.zerogate.proto.identity.v1.OperatingSystem;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;
@@ -55,7 +54,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -126,15 +124,7 @@ class DataPlaneTest {
 
         // The private side: an echo server and a web page on loopback.
         echo = startEcho();
-        web = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.createContext("/", exchange -> {
-            byte[] body = ("<h1>pi-hole admin</h1>" + MARKER).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        web.start();
+        web = TunnelStack.webPage("<h1>pi-hole admin</h1>" + MARKER);
 
         // The admin's policy: a network, its connector, the two resources, a rule for the admin.
         userId = claim(adminToken, "sub");
@@ -197,12 +187,7 @@ class DataPlaneTest {
 
     /** Provisions {@code connectorId} with identity-svc as an admin does and starts it; returns once the relay has it. */
     static ServiceProcess startConnector(String connectorId, String instance, int port) throws Exception {
-        Map<String, String> environment;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            environment = new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
-                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
-        }
+        Map<String, String> environment = TunnelStack.connectorEnvironment(identity.port(), adminToken, connectorId, networkId);
         environment.put("ZEROGATE_POLICY_URL", policy.url());
         environment.put("ZEROGATE_RELAYS", "http://127.0.0.1:" + relayLeg.port());
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve(instance + "-state").toString());
@@ -211,7 +196,10 @@ class DataPlaneTest {
         return started;
     }
 
-    /** A CLI config directory as `zerogate login` leaves it: credentials, device key, device certificate, CA. */
+    /**
+     * A CLI config directory as `zerogate login` leaves it: credentials (the access token names the
+     * device, with its real expiry), device key, device certificate, CA.
+     */
     static Path enrolledClient() throws Exception {
         return enrolledClient(identity, home.resolve("client-config"), identity.url(), policy.url());
     }
@@ -230,9 +218,11 @@ class DataPlaneTest {
                             .setPosture(DevicePosture.newBuilder().setOs(OperatingSystem.OPERATING_SYSTEM_LINUX).setOsVersion("6.8.0")
                                     .setCollectedAt(Timestamps.fromMillis(System.currentTimeMillis()))).build());
         }
+        long now = Instant.now().getEpochSecond();
         HttpResponse<String> refreshed = IdentityAndPolicyTest.post(identity.url() + "/oauth2/token", Map.of("grant_type", "refresh_token",
                 "refresh_token", field(login, "refresh_token"), "client_id", "zerogate-cli"), null);
         assertEquals(200, refreshed.statusCode(), refreshed.body());
+        long expiresIn = Long.parseLong(refreshed.body().replaceAll("(?s).*\"expires_in\"\\s*:\\s*(\\d+).*", "$1"));
         Path dir = Files.createDirectories(configDir);
         Base64.Encoder base64 = Base64.getEncoder();
         Files.writeString(dir.resolve("device.key"), base64.encodeToString(key.pair().getPrivate().getEncoded()) + "\n"
@@ -241,7 +231,7 @@ class DataPlaneTest {
         Files.writeString(dir.resolve("ca.crt"), pem(enrolled.getCertificate().getTrustAnchors(0).toByteArray()));
         Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + serverUrl + "\",\"access_token\":\""
                 + field(refreshed.body(), "access_token") + "\",\"refresh_token\":\"" + field(refreshed.body(), "refresh_token")
-                + "\",\"access_token_expires_at\":" + Instant.now().plusSeconds(840).getEpochSecond()
+                + "\",\"access_token_expires_at\":" + (now + expiresIn)
                 + ",\"policy_url\":\"" + policyUrl + "\"}");
         return dir;
     }

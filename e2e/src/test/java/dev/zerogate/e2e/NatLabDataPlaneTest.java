@@ -2,7 +2,6 @@ package dev.zerogate.e2e;
 
 import dev.zerogate.local.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
-import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.CreateAccessRuleRequest;
@@ -34,7 +33,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -130,12 +128,7 @@ class NatLabDataPlaneTest {
             admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder().setName("family → home")
                     .setGroupId(family).addResourceIds(pihole).addResourceIds(server)).build());
         }
-        Map<String, String> environment;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
-            environment = new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
-                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
-        }
+        Map<String, String> environment = TunnelStack.connectorEnvironment(identity.port(), adminToken, connectorId, networkId);
         environment.put("ZEROGATE_POLICY_URL", policyUrl);
         environment.put("ZEROGATE_RELAYS", relayUrl);
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector-state").toString());

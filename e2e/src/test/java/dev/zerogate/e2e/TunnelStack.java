@@ -107,15 +107,7 @@ final class TunnelStack implements AutoCloseable {
         relayPublicPort = base + 4;
         relay = startRelay();
 
-        web = com.sun.net.httpserver.HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        web.createContext("/", exchange -> {
-            byte[] body = ("<h1>home page</h1>" + marker).getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, body.length);
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
-        });
-        web.start();
+        web = webPage("<h1>home page</h1>" + marker);
 
         String adminToken = adminToken();
         String userId = IdentityAndPolicyTest.claim(adminToken, "sub");
@@ -140,17 +132,42 @@ final class TunnelStack implements AutoCloseable {
             admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder().setName("family -> home page")
                     .setGroupId(family).addResourceIds(page.getId())).build());
         }
-        Map<String, String> environment;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken());
-            environment = new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
-                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
-        }
+        Map<String, String> environment = connectorEnvironment(identity.port(), adminToken(), connectorId, networkId);
         environment.put("ZEROGATE_POLICY_URL", policy.url());
         environment.put("ZEROGATE_RELAYS", relayUrl());
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector-state").toString());
         connector = ServiceProcess.start("connector-svc", "connector", base + 5, null, environment, home);
         DataPlaneTest.awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(30));
+    }
+
+    /** A web page on loopback (a free port) that answers every request with {@code body}: a private resource. */
+    static com.sun.net.httpserver.HttpServer webPage(String body) throws IOException {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        server.createContext("/", exchange -> {
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    /**
+     * The environment of connector {@code connectorId} of {@code networkId} as an admin gets it from
+     * identity-svc (its one-time bootstrap tokens and URL), ready for the test to add to.
+     */
+    static Map<String, String> connectorEnvironment(int identityPort, String adminToken, String connectorId, String networkId) {
+        try (GrpcProbe probe = GrpcProbe.connect(identityPort)) {
+            var admin = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(probe.channel()), adminToken);
+            return new HashMap<>(admin.createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
+                    .setConnectorId(connectorId).setRemoteNetworkId(networkId).build()).getEnvironmentMap());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A fresh token of the first admin (the stack's lifetimes may be seconds). */
@@ -204,28 +221,7 @@ final class TunnelStack implements AutoCloseable {
      * certificate and CA, and credentials whose access token names the device, with its real expiry.
      */
     Path enrolledClient(Path dir) throws Exception {
-        IdentityAndPolicyTest.DeviceKey key = IdentityAndPolicyTest.DeviceKey.generate();
-        String login = IdentityAndPolicyTest.deviceLogin(Map.of("zg_device_key", key.thumbprint()));
-        EnrollDeviceResponse enrolled;
-        try (GrpcProbe probe = GrpcProbe.connect(identity.port())) {
-            enrolled = GrpcProbe.withBearer(EnrollmentServiceGrpc.newBlockingStub(probe.channel()), field(login, "access_token"))
-                    .enrollDevice(EnrollDeviceRequest.newBuilder().setCsr(ByteString.copyFrom(key.csr())).setDeviceName("laptop")
-                            .setPosture(DevicePosture.newBuilder().setOs(OperatingSystem.OPERATING_SYSTEM_LINUX).setOsVersion("6.8.0")
-                                    .setCollectedAt(Timestamps.fromMillis(System.currentTimeMillis()))).build());
-        }
-        long now = Instant.now().getEpochSecond();
-        HttpResponse<String> refreshed = IdentityAndPolicyTest.post(identity.url() + "/oauth2/token", Map.of("grant_type", "refresh_token",
-                "refresh_token", field(login, "refresh_token"), "client_id", "zerogate-cli"), null);
-        assertEquals(200, refreshed.statusCode(), refreshed.body());
-        long expiresIn = Long.parseLong(refreshed.body().replaceAll("(?s).*\"expires_in\"\\s*:\\s*(\\d+).*", "$1"));
-        Files.createDirectories(dir);
-        Base64.Encoder base64 = Base64.getEncoder();
-        Files.writeString(dir.resolve("device.key"), base64.encodeToString(key.pair().getPrivate().getEncoded()) + "\n"
-                + base64.encodeToString(key.pair().getPublic().getEncoded()) + "\n");
-        Files.writeString(dir.resolve("device.crt"), DataPlaneTest.pem(enrolled.getCertificate().getCertificateChain(0).toByteArray()));
-        Files.writeString(dir.resolve("ca.crt"), DataPlaneTest.pem(enrolled.getCertificate().getTrustAnchors(0).toByteArray()));
-        writeCredentials(dir, field(refreshed.body(), "access_token"), field(refreshed.body(), "refresh_token"), now + expiresIn);
-        return dir;
+        return DataPlaneTest.enrolledClient(identity, dir, identity.url(), policy.url());
     }
 
     /** Rewrites credentials.json as a login (or a refresh) leaves it. */
