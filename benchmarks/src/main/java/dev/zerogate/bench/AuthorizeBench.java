@@ -5,8 +5,8 @@ import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
 
-import dev.zerogate.local.DatabaseLogin;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.DatabaseLogin;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.proto.policy.v1.AccessConditions;
 import dev.zerogate.proto.policy.v1.AccessRule;

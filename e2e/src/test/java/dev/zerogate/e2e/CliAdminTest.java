@@ -2,7 +2,7 @@ package dev.zerogate.e2e;
 
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Group;

@@ -1,6 +1,6 @@
 package dev.zerogate.e2e;
 
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.proto.connector.v1.ConnectorStatusServiceGrpc;
 import dev.zerogate.proto.connector.v1.GetStatusRequest;
 import dev.zerogate.proto.identity.v1.ConnectorCredentialState;

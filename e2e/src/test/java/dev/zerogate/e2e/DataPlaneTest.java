@@ -30,7 +30,7 @@ import dev.zerogate.proto.policy.v1.ResourceAddress;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.testkit.FreePorts;
 import dev.zerogate.testkit.GrpcProbe;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,7 @@
 package dev.zerogate.e2e;
 
 import com.google.protobuf.util.Timestamps;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyRequest;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountRequest;

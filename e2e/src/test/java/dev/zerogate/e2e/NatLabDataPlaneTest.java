@@ -1,6 +1,6 @@
 package dev.zerogate.e2e;
 
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;

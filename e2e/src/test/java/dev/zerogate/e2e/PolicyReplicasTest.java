@@ -1,7 +1,7 @@
 package dev.zerogate.e2e;
 
-import dev.zerogate.local.DatabaseLogin;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.DatabaseLogin;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.proto.policy.v1.CreateRemoteNetworkRequest;
 import dev.zerogate.proto.policy.v1.CreateResourceRequest;
 import dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc;

@@ -1,6 +1,6 @@
 package dev.zerogate.e2e;
 
-import dev.zerogate.local.DatabaseLogin;
+import dev.zerogate.runkit.DatabaseLogin;
 import dev.zerogate.local.LocalOptions;
 
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.zerogate.e2e;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.util.Timestamps;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.local.LocalOptions;
 import dev.zerogate.proto.identity.v1.CreateServiceAccountKeyResponse;
 import dev.zerogate.proto.identity.v1.DevicePosture;

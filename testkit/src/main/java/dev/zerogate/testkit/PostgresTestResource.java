@@ -1,7 +1,7 @@
 package dev.zerogate.testkit;
 
-import dev.zerogate.local.DatabaseLogin;
-import dev.zerogate.local.EmbeddedPostgresServer;
+import dev.zerogate.runkit.DatabaseLogin;
+import dev.zerogate.runkit.EmbeddedPostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.io.IOException;

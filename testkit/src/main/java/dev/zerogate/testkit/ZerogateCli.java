@@ -1,7 +1,7 @@
 package dev.zerogate.testkit;
 
-import dev.zerogate.local.IdentityLogin;
-import dev.zerogate.local.LocalOptions;
+import dev.zerogate.runkit.IdentityLogin;
+import dev.zerogate.runkit.CurrentJava;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -43,7 +43,7 @@ public final class ZerogateCli {
      * directory decide.
      */
     public ProcessBuilder command(String... args) {
-        List<String> command = new ArrayList<>(List.of(LocalOptions.currentJava(), "-jar", application.toString()));
+        List<String> command = new ArrayList<>(List.of(CurrentJava.command(), "-jar", application.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("ZEROGATE_") || name.equals("DISPLAY"));

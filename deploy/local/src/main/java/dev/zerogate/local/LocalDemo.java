@@ -1,5 +1,8 @@
 package dev.zerogate.local;
 
+import dev.zerogate.runkit.IdentityLogin;
+import dev.zerogate.runkit.Secrets;
+
 import com.google.gson.JsonParser;
 import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
 import dev.zerogate.proto.policy.v1.AccessRule;

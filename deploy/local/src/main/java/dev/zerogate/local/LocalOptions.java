@@ -95,6 +95,6 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
 
     /** The java executable running this process, so that services run on the same JDK. */
     public static String currentJava() {
-        return ProcessHandle.current().info().command().orElse("java");
+        return dev.zerogate.runkit.CurrentJava.command();
     }
 }

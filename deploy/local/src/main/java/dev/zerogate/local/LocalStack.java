@@ -1,5 +1,8 @@
 package dev.zerogate.local;
 
+import dev.zerogate.runkit.EmbeddedPostgresServer;
+import dev.zerogate.runkit.DatabaseLogin;
+
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetAddress;

@@ -1,30 +1,22 @@
 package dev.zerogate.testkit.netlab;
 
-import java.io.File;
+import dev.zerogate.testkit.netlab.HostCommands.Tools;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * A NAT lab of Linux network namespaces for end-to-end data-plane tests: servers on a public
@@ -74,8 +66,8 @@ public final class NetLab implements AutoCloseable {
         CAFE_ROUTER("cafe-router", "203.0.113.3"),
         CAFE("cafe", "10.77.0.10");
 
-        private final String suffix;
-        private final String address;
+        final String suffix;
+        final String address;
 
         Place(String suffix, String address) {
             this.suffix = suffix;
@@ -100,25 +92,12 @@ public final class NetLab implements AutoCloseable {
         }
     }
 
-    private static final String PREFIX = "zglab-";
-    /** Starts the message of a ruleset that did not load, for create()'s fallback to iptables. */
-    private static final String NFT_FAILURE = "nftables ruleset not loaded: ";
-    /** A lab namespace: prefix, run id, place (or the probe of {@link #availability()}). */
-    private static final Pattern NAMESPACE =
-            Pattern.compile("zglab-([0-9a-f]{4})-(internet|home-router|home|cafe-router|cafe|probe)");
-    /** One file per live run, named by its id, holding the owning JVM's pid and start time. */
-    private static final Path OWNERS = Path.of("/run/zerogate-netlab");
-    private static final Path ETC_NETNS = Path.of("/etc/netns");
-    private static final Path RUN_NETNS = Path.of("/run/netns");
-    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(30);
-    private static final Duration STOP_GRACE = Duration.ofSeconds(5);
 
     private static final String INTERNET_GATEWAY = "203.0.113.1";
     private static final String HOME_LAN_GATEWAY = "192.168.77.1";
     private static final String HOME_SECOND_ADDRESS = "192.168.77.20";
     private static final String CAFE_LAN_GATEWAY = "10.77.0.1";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     /** Labs not yet closed; the shutdown hook closes them. */
     private static final Set<NetLab> OPEN = ConcurrentHashMap.newKeySet();
     private static volatile boolean hookInstalled;
@@ -147,7 +126,7 @@ public final class NetLab implements AutoCloseable {
     public static Optional<String> availability() {
         Optional<String> known = availability;
         if (known == null) {
-            known = probe();
+            known = Namespaces.probe();
             availability = known;
         }
         return known;
@@ -164,7 +143,7 @@ public final class NetLab implements AutoCloseable {
         try {
             return create(Firewall.NFTABLES);
         } catch (IllegalStateException nftFailed) {
-            if (Tools.find("iptables").isEmpty() || !nftFailed.getMessage().contains(NFT_FAILURE)) {
+            if (Tools.find("iptables").isEmpty() || !nftFailed.getMessage().contains(NatRules.NFT_FAILURE)) {
                 throw nftFailed;
             }
             try {
@@ -185,8 +164,8 @@ public final class NetLab implements AutoCloseable {
         availability().ifPresent(reason -> {
             throw new IllegalStateException("cannot make network namespaces here: " + reason);
         });
-        removeLeftovers();
-        NetLab lab = new NetLab(reserveId(), firewall);
+        Namespaces.removeLeftovers();
+        NetLab lab = new NetLab(Namespaces.reserveId(), firewall);
         installShutdownHook();
         OPEN.add(lab);
         try {
@@ -213,7 +192,7 @@ public final class NetLab implements AutoCloseable {
 
     /** The network namespace of {@code place}, for {@code ip netns exec} by hand. */
     public String namespace(Place place) {
-        return PREFIX + id + "-" + place.suffix;
+        return Namespaces.name(id, place);
     }
 
     /** The first server address on the public segment: 203.0.113.10. */
@@ -269,8 +248,8 @@ public final class NetLab implements AutoCloseable {
         String outside = "zg" + id + "h";
         ip(Place.INTERNET, "link", "add", "host", "type", "veth", "peer", "name", outside, "netns", "1");
         ip(Place.INTERNET, "link", "set", "host", "master", "br0", "up");
-        check(List.of(Tools.require("ip"), "addr", "add", HOST_ADDRESS + "/24", "dev", outside));
-        check(List.of(Tools.require("ip"), "link", "set", outside, "up"));
+        HostCommands.check(List.of(Tools.require("ip"), "addr", "add", HOST_ADDRESS + "/24", "dev", outside));
+        HostCommands.check(List.of(Tools.require("ip"), "link", "set", outside, "up"));
         return HOST_ADDRESS;
     }
 
@@ -280,20 +259,12 @@ public final class NetLab implements AutoCloseable {
      */
     public synchronized void addHost(Place place, String name, String address) {
         ensureOpen();
-        if (!name.matches("[A-Za-z0-9.-]+") || !address.matches("[0-9a-fA-F.:]+")) {
-            throw new IllegalArgumentException("not a host name and address: " + name + " " + address);
-        }
-        try {
-            Files.writeString(hostsFile(place), address + " " + name + "\n", StandardCharsets.UTF_8,
-                    StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Hosts.add(namespace(place), name, address);
     }
 
     /** The hosts file that processes in {@code place} see as {@code /etc/hosts}. */
     public Path hostsFile(Place place) {
-        return ETC_NETNS.resolve(namespace(place)).resolve("hosts");
+        return Hosts.file(namespace(place));
     }
 
     /**
@@ -327,7 +298,7 @@ public final class NetLab implements AutoCloseable {
 
     public Result run(Place place, Duration timeout, List<String> command) {
         ensureOpen();
-        return exec(inNamespace(place, command), timeout);
+        return HostCommands.exec(inNamespace(place, command), timeout);
     }
 
     /**
@@ -337,7 +308,7 @@ public final class NetLab implements AutoCloseable {
     public void awaitTcpListening(Place place, int port, Duration timeout) {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
-            Result result = run(place, COMMAND_TIMEOUT, "ss", "-Hltn", "sport", "=", ":" + port);
+            Result result = run(place, HostCommands.COMMAND_TIMEOUT, "ss", "-Hltn", "sport", "=", ":" + port);
             if (result.succeeded() && !result.stdout().isBlank()) {
                 return;
             }
@@ -345,7 +316,7 @@ public final class NetLab implements AutoCloseable {
                 throw new IllegalStateException("nothing listens on TCP " + port + " in " + place
                         + " after " + timeout + ": " + result);
             }
-            sleep(Duration.ofMillis(50));
+            HostCommands.sleep(Duration.ofMillis(50));
         }
     }
 
@@ -365,20 +336,20 @@ public final class NetLab implements AutoCloseable {
             }
             closed = true;
             namespaces = new EnumMap<>(created);
-            stopAll(started.stream().map(Process::toHandle).toList());
+            HostCommands.stopAll(started.stream().map(Process::toHandle).toList());
             started.clear();
         }
         for (Map.Entry<Place, String> entry : namespaces.entrySet()) {
-            String failure = removeNamespace(entry.getValue());
+            String failure = Namespaces.remove(entry.getValue());
             if (failure != null) {
                 failures.add(failure);
             }
         }
         if (failures.isEmpty()) {
             try {
-                Files.deleteIfExists(OWNERS.resolve(id));
+                Files.deleteIfExists(Namespaces.OWNERS.resolve(id));
             } catch (IOException e) {
-                failures.add("owner file " + OWNERS.resolve(id) + ": " + e);
+                failures.add("owner file " + Namespaces.OWNERS.resolve(id) + ": " + e);
             }
         }
         OPEN.remove(this);
@@ -393,30 +364,7 @@ public final class NetLab implements AutoCloseable {
      * this one's included, are left alone. Returns the namespaces deleted.
      */
     public static List<String> removeLeftovers() {
-        List<String> removed = new ArrayList<>();
-        for (String namespace : labNamespaces()) {
-            Matcher matcher = NAMESPACE.matcher(namespace);
-            matcher.matches();
-            String runId = matcher.group(1);
-            if (ownerAlive(runId) || (matcher.group(2).equals("probe") && youngerThan(namespace, Duration.ofMinutes(1)))) {
-                // A live run, or another JVM's availability() probe in progress.
-                continue;
-            }
-            if (removeNamespace(namespace) == null) {
-                removed.add(namespace);
-            }
-        }
-        try (Stream<Path> owners = Files.isDirectory(OWNERS) ? Files.list(OWNERS) : Stream.empty()) {
-            for (Path owner : owners.toList()) {
-                String runId = owner.getFileName().toString();
-                if (runId.matches("[0-9a-f]{4}") && !ownerAlive(runId) && namespacesOf(runId).isEmpty()) {
-                    Files.deleteIfExists(owner);
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return removed;
+        return Namespaces.removeLeftovers();
     }
 
     // ---- building
@@ -466,80 +414,21 @@ public final class NetLab implements AutoCloseable {
                 "route add default via " + lanGateway));
         ipBatch(host, hostLines.toArray(String[]::new));
         sysctls(router, "net/ipv4/ip_forward=1");
-        switch (firewall) {
-            case NFTABLES -> nftables(router);
-            case IPTABLES -> iptables(router);
-        }
-    }
-
-    private void nftables(Place router) {
-        String ruleset = """
-                table ip zglab {
-                    chain forward {
-                        type filter hook forward priority 0; policy drop;
-                        iifname "lan" oifname "wan" accept
-                        iifname "wan" oifname "lan" ct state established,related accept
-                    }
-                    chain input {
-                        type filter hook input priority 0; policy accept;
-                        iifname "wan" ct state established,related accept
-                        iifname "wan" drop
-                    }
-                    chain postrouting {
-                        type nat hook postrouting priority 100; policy accept;
-                        oifname "wan" masquerade
-                    }
-                }
-                """;
-        Path file = null;
-        try {
-            file = Files.createTempFile("zglab-" + id, ".nft");
-            Files.writeString(file, ruleset);
-            check(inNamespace(router, List.of(Tools.require("nft"), "-f", file.toString())));
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(NFT_FAILURE + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } finally {
-            deleteQuietly(file);
-        }
-    }
-
-    private void iptables(Place router) {
-        String iptables = Tools.require("iptables") + " -w ";
-        String rules = String.join(" && ",
-                iptables + "-t nat -A POSTROUTING -o wan -j MASQUERADE",
-                iptables + "-P FORWARD DROP",
-                iptables + "-A FORWARD -i lan -o wan -j ACCEPT",
-                iptables + "-A FORWARD -i wan -o lan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
-                iptables + "-A INPUT -i wan -m conntrack --ctstate ESTABLISHED,RELATED -j ACCEPT",
-                iptables + "-A INPUT -i wan -j DROP");
-        check(inNamespace(router, List.of("/bin/sh", "-c", rules)));
+        NatRules.apply(firewall, id, namespace(router));
     }
 
     private void addNamespace(Place place) {
         String namespace = namespace(place);
-        check(List.of(Tools.require("ip"), "netns", "add", namespace));
         synchronized (this) {
             created.put(place, namespace);
         }
-        try {
-            Path dir = Files.createDirectories(ETC_NETNS.resolve(namespace));
-            Path globalHosts = Path.of("/etc/hosts");
-            String hosts = Files.isReadable(globalHosts) ? Files.readString(globalHosts) : "127.0.0.1 localhost\n";
-            Files.writeString(dir.resolve("hosts"), hosts.endsWith("\n") || hosts.isEmpty() ? hosts : hosts + "\n");
-            Files.writeString(dir.resolve("resolv.conf"),
-                    "# zerogate NetLab: no DNS server in the lab; names come from /etc/hosts\n"
-                            + "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Namespaces.add(namespace);
     }
 
     private void ip(Place place, String... args) {
         List<String> command = new ArrayList<>(List.of(Tools.require("ip"), "-n", namespace(place)));
         command.addAll(Arrays.asList(args));
-        check(command);
+        HostCommands.check(command);
     }
 
     /** Runs {@code ip} commands (without the leading "ip") in {@code place}; stops at the first failure. */
@@ -548,12 +437,12 @@ public final class NetLab implements AutoCloseable {
         try {
             file = Files.createTempFile("zglab-" + id, ".ip");
             Files.write(file, List.of(lines));
-            check(List.of(Tools.require("ip"), "-n", namespace(place), "-batch", file.toString()),
+            HostCommands.check(List.of(Tools.require("ip"), "-n", namespace(place), "-batch", file.toString()),
                     "\n  " + String.join("\n  ", lines));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } finally {
-            deleteQuietly(file);
+            HostCommands.deleteQuietly(file);
         }
     }
 
@@ -564,146 +453,17 @@ public final class NetLab implements AutoCloseable {
                 .map(setting -> setting.split("=", 2))
                 .map(kv -> "echo " + kv[1] + " > /proc/sys/" + kv[0])
                 .collect(Collectors.joining(" && "));
-        check(inNamespace(place, List.of("/bin/sh", "-c", script)));
+        HostCommands.check(inNamespace(place, List.of("/bin/sh", "-c", script)));
     }
 
     private List<String> inNamespace(Place place, List<String> command) {
-        if (command.isEmpty()) {
-            throw new IllegalArgumentException("empty command");
-        }
-        List<String> full = new ArrayList<>(List.of(Tools.require("ip"), "netns", "exec", namespace(place)));
-        full.addAll(command);
-        return full;
+        return Namespaces.inNamespace(namespace(place), command);
     }
 
     private synchronized void ensureOpen() {
         if (closed) {
             throw new IllegalStateException("lab " + id + " is closed");
         }
-    }
-
-    // ---- ids and leftovers
-
-    private static String reserveId() {
-        try {
-            Files.createDirectories(OWNERS);
-            for (int attempt = 0; attempt < 50; attempt++) {
-                String id = HexFormat.of().toHexDigits((short) RANDOM.nextInt(1 << 16));
-                if (!namespacesOf(id).isEmpty()) {
-                    continue;
-                }
-                try {
-                    Files.writeString(OWNERS.resolve(id), ownerLine(ProcessHandle.current()), StandardOpenOption.CREATE_NEW,
-                            StandardOpenOption.WRITE);
-                    return id;
-                } catch (FileAlreadyExistsException taken) {
-                    // another live run has it
-                }
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        throw new IllegalStateException("no free lab id in " + OWNERS);
-    }
-
-    private static String ownerLine(ProcessHandle process) {
-        return process.pid() + " " + process.info().startInstant().map(Instant::toEpochMilli).orElse(0L);
-    }
-
-    /** Whether the JVM that reserved {@code runId} is still running (same pid and start time). */
-    private static boolean ownerAlive(String runId) {
-        Path owner = OWNERS.resolve(runId);
-        try {
-            if (!Files.isRegularFile(owner)) {
-                return false;
-            }
-            String[] recorded = Files.readString(owner).trim().split(" ");
-            if (recorded.length != 2) {
-                return false;
-            }
-            return ProcessHandle.of(Long.parseLong(recorded[0]))
-                    .filter(ProcessHandle::isAlive)
-                    .map(process -> ownerLine(process).equals(recorded[0] + " " + recorded[1]))
-                    .orElse(false);
-        } catch (IOException | NumberFormatException e) {
-            return false;
-        }
-    }
-
-    /** Lab namespaces on this host, from {@code /run/netns} and leftover {@code /etc/netns} entries. */
-    private static List<String> labNamespaces() {
-        List<String> names = new ArrayList<>();
-        for (Path dir : List.of(RUN_NETNS, ETC_NETNS)) {
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> entries = Files.list(dir)) {
-                entries.map(p -> p.getFileName().toString())
-                        .filter(name -> NAMESPACE.matcher(name).matches())
-                        .filter(name -> !names.contains(name))
-                        .forEach(names::add);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        }
-        return names;
-    }
-
-    private static boolean youngerThan(String namespace, Duration age) {
-        try {
-            Path file = RUN_NETNS.resolve(namespace);
-            return Files.exists(file) && Files.getLastModifiedTime(file).toInstant().isAfter(Instant.now().minus(age));
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static List<String> namespacesOf(String runId) {
-        return labNamespaces().stream().filter(name -> name.startsWith(PREFIX + runId + "-")).toList();
-    }
-
-    /**
-     * Kills every process in the namespace, deletes it and its {@code /etc/netns} directory.
-     * Returns null, or what failed.
-     */
-    private static String removeNamespace(String namespace) {
-        String ip = Tools.find("ip").orElse("ip");
-        List<String> failures = new ArrayList<>();
-        if (Files.exists(RUN_NETNS.resolve(namespace))) {
-            for (int round = 0; round < 3; round++) {
-                Result pids = exec(List.of(ip, "netns", "pids", namespace), COMMAND_TIMEOUT);
-                List<ProcessHandle> inside = pids.stdout().lines()
-                        .map(String::trim)
-                        .filter(line -> line.matches("\\d+"))
-                        .map(Long::parseLong)
-                        .flatMap(pid -> ProcessHandle.of(pid).stream())
-                        .filter(process -> process.pid() != ProcessHandle.current().pid())
-                        .toList();
-                if (inside.isEmpty()) {
-                    break;
-                }
-                inside.forEach(ProcessHandle::destroyForcibly);
-                awaitExit(inside, Duration.ofSeconds(2));
-            }
-            Result deleted = exec(List.of(ip, "netns", "del", namespace), COMMAND_TIMEOUT);
-            if (!deleted.succeeded() && Files.exists(RUN_NETNS.resolve(namespace))) {
-                failures.add(namespace + ": " + deleted.stderr().trim());
-            }
-        }
-        try {
-            Path dir = ETC_NETNS.resolve(namespace);
-            if (Files.isDirectory(dir)) {
-                try (Stream<Path> files = Files.list(dir)) {
-                    for (Path file : files.toList()) {
-                        Files.deleteIfExists(file);
-                    }
-                }
-                Files.deleteIfExists(dir);
-            }
-        } catch (IOException e) {
-            failures.add(ETC_NETNS.resolve(namespace) + ": " + e);
-        }
-        return failures.isEmpty() ? null : String.join("; ", failures);
     }
 
     private static void installShutdownHook() {
@@ -727,143 +487,5 @@ public final class NetLab implements AutoCloseable {
         }
     }
 
-    private static Optional<String> probe() {
-        if (!System.getProperty("os.name", "").toLowerCase().contains("linux")) {
-            return Optional.of("not Linux");
-        }
-        Optional<String> ip = Tools.find("ip");
-        if (ip.isEmpty()) {
-            return Optional.of("no `ip` binary (iproute2) on PATH or in /sbin, /usr/sbin");
-        }
-        if (Tools.find("nft").isEmpty() && Tools.find("iptables").isEmpty()) {
-            return Optional.of("neither `nft` nor `iptables` installed");
-        }
-        String namespace = PREFIX + HexFormat.of().toHexDigits((short) RANDOM.nextInt(1 << 16)) + "-probe";
-        Result added = exec(List.of(ip.get(), "netns", "add", namespace), COMMAND_TIMEOUT);
-        if (!added.succeeded()) {
-            return Optional.of("`ip netns add` failed (root or CAP_SYS_ADMIN needed): " + added.stderr().trim());
-        }
-        try {
-            Result entered = exec(List.of(ip.get(), "netns", "exec", namespace, ip.get(), "link", "set", "lo", "up"),
-                    COMMAND_TIMEOUT);
-            if (!entered.succeeded()) {
-                return Optional.of("`ip netns exec` failed: " + entered.stderr().trim());
-            }
-            return Optional.empty();
-        } finally {
-            exec(List.of(ip.get(), "netns", "del", namespace), COMMAND_TIMEOUT);
-        }
-    }
 
-    // ---- processes
-
-    /** Runs a host command; throws with its stderr unless it exits 0. */
-    private static void check(List<String> command) {
-        check(command, "");
-    }
-
-    /** {@code input} is shown after the command in the failure message (a batch file's lines). */
-    private static void check(List<String> command, String input) {
-        Result result = exec(command, COMMAND_TIMEOUT);
-        if (!result.succeeded()) {
-            throw new IllegalStateException(String.join(" ", command) + input + "\nfailed"
-                    + (result.timedOut() ? " (timed out)" : " (exit " + result.exitCode() + ")")
-                    + ": " + result.stderr().trim());
-        }
-    }
-
-    /** Output goes through files, so a chatty command or a grandchild holding a pipe cannot block us. */
-    private static Result exec(List<String> command, Duration timeout) {
-        Path out = null;
-        Path err = null;
-        try {
-            out = Files.createTempFile("zglab-", ".out");
-            err = Files.createTempFile("zglab-", ".err");
-            Process process = new ProcessBuilder(command)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectOutput(out.toFile())
-                    .redirectError(err.toFile())
-                    .start();
-            boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (!exited) {
-                stopAll(List.of(process.toHandle()));
-            }
-            return new Result(exited ? process.exitValue() : -1, Files.readString(out), Files.readString(err), !exited);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted running " + command, e);
-        } finally {
-            deleteQuietly(out);
-            deleteQuietly(err);
-        }
-    }
-
-    /** Asks the processes and their descendants to stop, then kills whatever is left after a grace period. */
-    private static void stopAll(List<ProcessHandle> roots) {
-        List<ProcessHandle> all = new ArrayList<>();
-        for (ProcessHandle root : roots) {
-            // Descendants first, collected before the parent dies and they are re-parented.
-            root.descendants().forEach(all::add);
-            all.add(root);
-        }
-        all.forEach(ProcessHandle::destroy);
-        awaitExit(all, STOP_GRACE);
-        List<ProcessHandle> left = all.stream().filter(ProcessHandle::isAlive).toList();
-        left.forEach(ProcessHandle::destroyForcibly);
-        awaitExit(left, STOP_GRACE);
-    }
-
-    private static void awaitExit(List<ProcessHandle> processes, Duration limit) {
-        Instant deadline = Instant.now().plus(limit);
-        while (processes.stream().anyMatch(ProcessHandle::isAlive) && Instant.now().isBefore(deadline)) {
-            sleep(Duration.ofMillis(20));
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static void deleteQuietly(Path file) {
-        if (file == null) {
-            return;
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException ignored) {
-            // a temporary file; the OS cleans it up
-        }
-    }
-
-    /** Locates system binaries: root's tools live in sbin, which a test JVM's PATH may lack. */
-    private static final class Tools {
-
-        private static final Map<String, Optional<String>> FOUND = new ConcurrentHashMap<>();
-
-        static Optional<String> find(String name) {
-            return FOUND.computeIfAbsent(name, Tools::search);
-        }
-
-        static String require(String name) {
-            return find(name).orElseThrow(() -> new IllegalStateException("`" + name + "` not installed"));
-        }
-
-        private static Optional<String> search(String name) {
-            List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(":")));
-            dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin", "/bin"));
-            return dirs.stream()
-                    .filter(dir -> !dir.isEmpty())
-                    .map(dir -> Path.of(dir, name))
-                    .filter(Files::isExecutable)
-                    .map(Path::toString)
-                    .findFirst();
-        }
-    }
 }

@@ -1,4 +1,4 @@
-package dev.zerogate.local;
+package dev.zerogate.runkit;
 
 /**
  * How a service reaches its database: the values of the standard Quarkus datasource keys.

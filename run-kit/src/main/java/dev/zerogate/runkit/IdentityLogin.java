@@ -1,4 +1,4 @@
-package dev.zerogate.local;
+package dev.zerogate.runkit;
 
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;

@@ -1,4 +1,4 @@
-package dev.zerogate.local;
+package dev.zerogate.runkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,7 +12,7 @@ import java.util.Base64;
  * Generated secrets kept as one file each in a 0700 directory, every file 0600. A secret is
  * created at first use and read back afterwards; none is ever fixed in code or in git.
  */
-final class Secrets {
+public final class Secrets {
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final int SECRET_BYTES = 24;
@@ -23,18 +23,18 @@ final class Secrets {
         this.dir = dir;
     }
 
-    static Secrets in(Path dir) throws IOException {
+    public static Secrets in(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         return new Secrets(dir);
     }
 
-    Path file(String name) {
+    public Path file(String name) {
         return dir.resolve(name + ".password");
     }
 
     /** The secret called {@code name}: read if it exists, else generated and stored 0600. */
-    String getOrCreate(String name) throws IOException {
+    public String getOrCreate(String name) throws IOException {
         Path file = file(name);
         if (Files.exists(file)) {
             return Files.readString(file).strip();

@@ -1,4 +1,4 @@
-package dev.zerogate.local;
+package dev.zerogate.runkit;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 
