@@ -1,5 +1,16 @@
 package dev.zerogate.client;
 
+import dev.zerogate.client.admin.AdminCommand;
+import dev.zerogate.client.cli.ClientVersion;
+import dev.zerogate.client.login.LoginCommand;
+import dev.zerogate.client.login.LogoutCommand;
+import dev.zerogate.client.login.MfaCommand;
+import dev.zerogate.client.login.StatusCommand;
+import dev.zerogate.client.policy.ResourcesCommand;
+import dev.zerogate.client.tunnel.ConnectCommand;
+import dev.zerogate.client.tunnel.ForwardCommand;
+import dev.zerogate.client.tunnel.ServiceCommand;
+import dev.zerogate.client.tunnel.UpCommand;
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -1,0 +1,40 @@
+package dev.zerogate.client.login;
+
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
+import io.grpc.stub.MetadataUtils;
+
+import java.net.URI;
+import java.util.concurrent.TimeUnit;
+
+/** A gRPC channel to identity-svc at its URL (gRPC shares the HTTP port), with the caller's token. */
+final class IdentityChannel implements AutoCloseable {
+
+    private final ManagedChannel channel;
+
+    IdentityChannel(String server) {
+        URI uri = URI.create(server);
+        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
+        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
+        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), port);
+        channel = (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+    }
+
+    ManagedChannel channel() {
+        return channel;
+    }
+
+    /** {@code stub} sending {@code authorization: Bearer <accessToken>}, with a 30 s deadline. */
+    static <S extends AbstractStub<S>> S authorized(S stub, String accessToken) {
+        Metadata headers = new Metadata();
+        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + accessToken);
+        return stub.withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers)).withDeadlineAfter(30, TimeUnit.SECONDS);
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+    }
+}
