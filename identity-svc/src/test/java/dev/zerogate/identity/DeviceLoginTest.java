@@ -189,6 +189,12 @@ class DeviceLoginTest {
     }
 
     @Test
+    void aDeviceKeyThatIsNotAThumbprintIsRefused() {
+        given().contentType(ContentType.URLENC).formParam("client_id", CLI).formParam("zg_device_key", "not a key")
+                .post("/oauth2/device_authorization").then().statusCode(400).body("error", equalTo("invalid_request"));
+    }
+
+    @Test
     void malformedTokenRequestsGetTheRfcErrors() {
         given().contentType(ContentType.URLENC).formParam("client_id", CLI)
                 .post("/oauth2/token").then().statusCode(400).body("error", equalTo("invalid_request"));
@@ -205,13 +211,15 @@ class DeviceLoginTest {
     }
 
     @Test
-    void refreshRotatesAndReuseRevokesTheWholeFamily() {
+    void refreshRotatesAndReuseRevokesTheWholeFamily() throws Exception {
         JsonPath first = login();
         String r1 = first.getString("refresh_token");
         JsonPath second = refresh(r1).statusCode(200).extract().jsonPath();
         String r2 = second.getString("refresh_token");
         assertNotEquals(r1, r2);
         assertNotEquals(first.getString("access_token"), second.getString("access_token"));
+        assertEquals(RevocationTest.sessionOf(first.getString("access_token")),
+                RevocationTest.sessionOf(second.getString("access_token")), "a refresh stays in its session");
 
         // r1 again, after the grace window for lost responses: someone else holds it. The
         // session ends, and r2 dies with it.

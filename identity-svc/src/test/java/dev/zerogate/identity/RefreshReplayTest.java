@@ -1,9 +1,9 @@
 package dev.zerogate.identity;
 
+import dev.zerogate.identity.crypto.OpaqueTokens;
+import dev.zerogate.identity.crypto.RefreshSuccessors;
 import dev.zerogate.identity.repository.RefreshTokenRepository;
 import dev.zerogate.identity.service.LocalAccountService;
-import dev.zerogate.identity.service.OpaqueTokens;
-import dev.zerogate.identity.service.RefreshSuccessors;
 import dev.zerogate.testkit.MutableClock;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.test.junit.QuarkusTest;
@@ -129,6 +129,12 @@ class RefreshReplayTest {
         return row("SELECT revoke_reason FROM sessions WHERE id = $1", session).getString(0);
     }
 
+    /** When {@code refreshToken} expires if unused, as stored. */
+    OffsetDateTime expiryOf(String refreshToken) {
+        return row("SELECT expires_at FROM refresh_tokens WHERE token_hash = $1", bytea(OpaqueTokens.digest(refreshToken)))
+                .getOffsetDateTime(0);
+    }
+
     static UUID sessionOf(JsonPath tokens) throws Exception {
         return UUID.fromString(RevocationTest.sessionOf(tokens.getString("access_token")));
     }
@@ -140,10 +146,12 @@ class RefreshReplayTest {
         String r1 = login.getString("refresh_token");
         JsonPath first = refreshed(r1);
         String r2 = first.getString("refresh_token");
+        OffsetDateTime successorExpiry = expiryOf(r2);
 
         clock.shift(Duration.ofSeconds(10));
         JsonPath replayed = refreshed(r1);
         assertEquals(r2, replayed.getString("refresh_token"), "the successor again, not a second live token");
+        assertEquals(successorExpiry, expiryOf(r2), "the same token, the same expiry");
         assertNotEquals(first.getString("access_token"), replayed.getString("access_token"));
         assertEquals(session, sessionOf(replayed));
         assertEquals(600, replayed.getInt("expires_in"));

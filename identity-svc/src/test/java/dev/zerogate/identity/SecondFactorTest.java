@@ -1,7 +1,7 @@
 package dev.zerogate.identity;
 
+import dev.zerogate.identity.crypto.Totp;
 import dev.zerogate.identity.service.LocalAccountService;
-import dev.zerogate.identity.service.Totp;
 import dev.zerogate.proto.identity.v1.AccountServiceGrpc;
 import dev.zerogate.proto.identity.v1.ConfirmTotpEnrollmentRequest;
 import dev.zerogate.proto.identity.v1.StartTotpEnrollmentRequest;

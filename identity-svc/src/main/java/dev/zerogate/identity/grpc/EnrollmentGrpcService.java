@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.zerogate.identity.service.ConnectorCredentials;
+import dev.zerogate.identity.service.ConnectorCredentialIssuer;
 import dev.zerogate.identity.service.DeviceEnrollment;
 import dev.zerogate.proto.identity.v1.BootstrapConnectorRequest;
 import dev.zerogate.proto.identity.v1.BootstrapConnectorResponse;
@@ -54,10 +54,10 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
 
     private final DeviceEnrollment enrollment;
     private final CallerRoles roles;
-    private final ConnectorCredentials connectors;
+    private final ConnectorCredentialIssuer connectors;
     private final java.time.Duration connectorTokenLifetime;
 
-    EnrollmentGrpcService(DeviceEnrollment enrollment, CallerRoles roles, ConnectorCredentials connectors,
+    EnrollmentGrpcService(DeviceEnrollment enrollment, CallerRoles roles, ConnectorCredentialIssuer connectors,
                           dev.zerogate.identity.config.IdentityConfig config) {
         this.enrollment = enrollment;
         this.roles = roles;
@@ -130,7 +130,7 @@ public class EnrollmentGrpcService extends MutinyEnrollmentServiceGrpc.Enrollmen
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
-    private TokenSet tokenSet(ConnectorCredentials.Issued issued) {
+    private TokenSet tokenSet(ConnectorCredentialIssuer.Issued issued) {
         return TokenSet.newBuilder()
                 .setAccessToken(issued.accessToken())
                 .setTokenType("Bearer")

@@ -3,7 +3,7 @@ package dev.zerogate.identity.grpc;
 import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.service.DeviceAdministration;
 import dev.zerogate.identity.service.PageRequest;
-import dev.zerogate.identity.service.ConnectorCredentials;
+import dev.zerogate.identity.service.ConnectorCredentialIssuer;
 import dev.zerogate.identity.service.ServiceAccounts;
 import dev.zerogate.proto.identity.v1.CreateConnectorRequest;
 import dev.zerogate.proto.identity.v1.CreateConnectorResponse;
@@ -69,11 +69,11 @@ public class IdentityAdminGrpcService extends MutinyIdentityAdminServiceGrpc.Ide
     private final DeviceAdministration devices;
     private final IdentityConfig config;
     private final ServiceAccounts serviceAccounts;
-    private final ConnectorCredentials connectors;
+    private final ConnectorCredentialIssuer connectors;
     private final java.time.Clock clock;
 
     IdentityAdminGrpcService(CallerRoles roles, UserAdministration users, DeviceAdministration devices, IdentityConfig config,
-                             ServiceAccounts serviceAccounts, ConnectorCredentials connectors, java.time.Clock clock) {
+                             ServiceAccounts serviceAccounts, ConnectorCredentialIssuer connectors, java.time.Clock clock) {
         this.connectors = connectors;
         this.serviceAccounts = serviceAccounts;
         this.clock = clock;

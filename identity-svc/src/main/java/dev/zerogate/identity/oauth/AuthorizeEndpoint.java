@@ -1,10 +1,10 @@
 package dev.zerogate.identity.oauth;
 
+import dev.zerogate.identity.crypto.Pkce;
 import dev.zerogate.identity.service.BrowserLoginService;
 import dev.zerogate.identity.service.BrowserLoginService.AuthorizeRequest;
 import dev.zerogate.identity.service.OAuthClients;
 import dev.zerogate.identity.service.OAuthException;
-import dev.zerogate.identity.service.Pkce;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;

@@ -1,11 +1,11 @@
 package dev.zerogate.identity.oauth;
 
 import dev.zerogate.identity.LoginRequest;
+import dev.zerogate.identity.crypto.OpaqueTokens;
 import dev.zerogate.identity.service.BrowserLoginService;
 import dev.zerogate.identity.service.BrowserLoginService.Outcome;
 import dev.zerogate.identity.service.LocalAccountService;
 import dev.zerogate.identity.service.LoginFailedException;
-import dev.zerogate.identity.service.OpaqueTokens;
 import dev.zerogate.identity.service.UpstreamLoginService;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;

@@ -5,6 +5,8 @@ import dev.zerogate.identity.LoginRequest;
 import dev.zerogate.identity.TokenSet;
 import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
+import dev.zerogate.identity.crypto.Pkce;
 import dev.zerogate.identity.repository.AuthorizationCodeRepository;
 import dev.zerogate.identity.repository.LoginRequestRepository;
 import dev.zerogate.identity.repository.SessionRepository;
@@ -71,14 +73,14 @@ public class BrowserLoginService {
     private final SessionService sessions;
     private final DeviceLoginService deviceLogins;
     private final TokenIssuer tokens;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final RevocationLog revocations;
     private final IdentityConfig config;
     private final Clock clock;
 
     BrowserLoginService(LoginRequestRepository loginRequests, AuthorizationCodeRepository codes, UserRepository users,
                         SessionRepository sessionRepository, SessionService sessions, DeviceLoginService deviceLogins,
-                        TokenIssuer tokens, AuditLog audit, RevocationLog revocations, IdentityConfig config, Clock clock) {
+                        TokenIssuer tokens, IdentityAuditLog audit, RevocationLog revocations, IdentityConfig config, Clock clock) {
         this.loginRequests = loginRequests;
         this.codes = codes;
         this.users = users;

@@ -29,11 +29,11 @@ public class DeviceAdministration {
     private final SessionRepository sessions;
     private final SessionService sessionService;
     private final RevocationLog revocations;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final Clock clock;
 
     DeviceAdministration(DeviceRepository devices, SessionRepository sessions, SessionService sessionService,
-                         RevocationLog revocations, AuditLog audit, Clock clock) {
+                         RevocationLog revocations, IdentityAuditLog audit, Clock clock) {
         this.devices = devices;
         this.sessions = sessions;
         this.sessionService = sessionService;

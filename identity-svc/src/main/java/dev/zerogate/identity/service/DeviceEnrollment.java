@@ -35,11 +35,11 @@ public class DeviceEnrollment {
     private final CertificateAuthority ca;
     private final DeviceRepository devices;
     private final SessionRepository sessions;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
-    DeviceEnrollment(CertificateAuthority ca, DeviceRepository devices, SessionRepository sessions, AuditLog audit,
+    DeviceEnrollment(CertificateAuthority ca, DeviceRepository devices, SessionRepository sessions, IdentityAuditLog audit,
                      IdentityConfig config, Clock clock) {
         this.ca = ca;
         this.devices = devices;

@@ -4,6 +4,7 @@ import dev.zerogate.identity.DeviceAuthorization;
 import dev.zerogate.identity.TokenSet;
 import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
 import dev.zerogate.identity.repository.DeviceAuthorizationRepository;
 import dev.zerogate.identity.repository.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -51,12 +52,12 @@ public class DeviceLoginService {
     private final DeviceAuthorizationRepository authorizations;
     private final UserRepository users;
     private final SessionService sessions;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
     DeviceLoginService(DeviceAuthorizationRepository authorizations, UserRepository users, SessionService sessions,
-                       AuditLog audit, IdentityConfig config, Clock clock) {
+                       IdentityAuditLog audit, IdentityConfig config, Clock clock) {
         this.authorizations = authorizations;
         this.users = users;
         this.sessions = sessions;

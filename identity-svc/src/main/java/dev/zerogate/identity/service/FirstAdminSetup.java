@@ -3,6 +3,7 @@ package dev.zerogate.identity.service;
 import dev.zerogate.identity.SetupLink;
 import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
 import dev.zerogate.identity.repository.SetupLinkRepository;
 import dev.zerogate.identity.repository.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;

@@ -1,6 +1,7 @@
 package dev.zerogate.identity.service;
 
 import dev.zerogate.identity.User;
+import dev.zerogate.identity.crypto.PasswordHasher;
 import dev.zerogate.identity.repository.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -26,14 +27,14 @@ public class LocalAccountService {
     private final UserRepository users;
     private final PasswordHasher hasher;
     private final LoginThrottle throttle;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final Vertx vertx;
     private final Clock clock;
     private final SecondFactor secondFactor;
     /** Verified against when the account does not exist, so both cases cost the same. */
     private final String decoyHash;
 
-    LocalAccountService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, AuditLog audit,
+    LocalAccountService(UserRepository users, PasswordHasher hasher, LoginThrottle throttle, IdentityAuditLog audit,
                         Vertx vertx, Clock clock, SecondFactor secondFactor) {
         this.secondFactor = secondFactor;
         this.users = users;

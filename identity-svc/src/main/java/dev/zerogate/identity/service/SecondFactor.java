@@ -4,6 +4,7 @@ import dev.zerogate.identity.IdentityException;
 import dev.zerogate.identity.IdentityException.Kind;
 import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.Totp;
 import dev.zerogate.identity.repository.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
@@ -35,11 +36,11 @@ public class SecondFactor {
     private final UserRepository users;
     private final Totp totp;
     private final MasterKey masterKey;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
-    SecondFactor(UserRepository users, Totp totp, MasterKey masterKey, AuditLog audit, IdentityConfig config, Clock clock) {
+    SecondFactor(UserRepository users, Totp totp, MasterKey masterKey, IdentityAuditLog audit, IdentityConfig config, Clock clock) {
         this.users = users;
         this.totp = totp;
         this.masterKey = masterKey;

@@ -7,6 +7,7 @@ import dev.zerogate.identity.Revocation.SubjectKind;
 import dev.zerogate.identity.ServiceAccount;
 import dev.zerogate.identity.ServiceAccountKey;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
 import dev.zerogate.identity.repository.ServiceAccountKeyRepository;
 import dev.zerogate.identity.repository.ServiceAccountRepository;
 import dev.zerogate.identity.service.PageRequest.Page;
@@ -53,12 +54,12 @@ public class ServiceAccounts {
     private final ServiceAccountKeyRepository keys;
     private final TokenIssuer tokens;
     private final RevocationLog revocations;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
     ServiceAccounts(ServiceAccountRepository accounts, ServiceAccountKeyRepository keys, TokenIssuer tokens,
-                    RevocationLog revocations, AuditLog audit, IdentityConfig config, Clock clock) {
+                    RevocationLog revocations, IdentityAuditLog audit, IdentityConfig config, Clock clock) {
         this.accounts = accounts;
         this.keys = keys;
         this.tokens = tokens;

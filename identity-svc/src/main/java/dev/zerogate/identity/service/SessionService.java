@@ -7,6 +7,8 @@ import dev.zerogate.identity.Session;
 import dev.zerogate.identity.TokenSet;
 import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
+import dev.zerogate.identity.crypto.RefreshSuccessors;
 import dev.zerogate.identity.repository.RefreshTokenRepository;
 import dev.zerogate.identity.repository.SessionRepository;
 import dev.zerogate.identity.repository.UserRepository;
@@ -44,14 +46,14 @@ public class SessionService {
     private final dev.zerogate.identity.repository.DeviceRepository devices;
     private final RefreshTokenRepository refreshTokens;
     private final TokenIssuer tokenIssuer;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final RevocationLog revocations;
     private final IdentityConfig config;
     private final Clock clock;
 
     SessionService(SessionRepository sessions, UserRepository users, dev.zerogate.identity.repository.DeviceRepository devices,
                    RefreshTokenRepository refreshTokens,
-                   TokenIssuer tokenIssuer, AuditLog audit, RevocationLog revocations, IdentityConfig config, Clock clock) {
+                   TokenIssuer tokenIssuer, IdentityAuditLog audit, RevocationLog revocations, IdentityConfig config, Clock clock) {
         this.sessions = sessions;
         this.users = users;
         this.devices = devices;
@@ -201,7 +203,7 @@ public class SessionService {
             return accessToken(session)
                     .call(() -> audit.record("refresh.replayed", true, session.userId.toString(), session.id.toString(), source,
                             "a refresh token spent " + ago + " s ago was presented again within the grace window; its successor was returned"))
-                    .map(access -> Optional.of(tokenSet(access, opened.get(), next.expiresAt, session)));
+                    .map(access -> Optional.of(tokenSet(access, opened.get(), session)));
         });
     }
 
@@ -230,7 +232,7 @@ public class SessionService {
         stored.expiresAt = stored.issuedAt.plus(config.tokens().refreshTokenLifetime());
         return refreshTokens.persist(stored)
                 .chain(() -> accessToken(session))
-                .map(access -> tokenSet(access, refresh, stored.expiresAt, session));
+                .map(access -> tokenSet(access, refresh, session));
     }
 
     /** A new access token of the session, unless its account is disabled. */
@@ -249,9 +251,8 @@ public class SessionService {
         }));
     }
 
-    private TokenSet tokenSet(String accessToken, String refreshToken, OffsetDateTime refreshExpiresAt, Session session) {
-        return new TokenSet(accessToken, refreshToken, config.tokens().accessTokenLifetime().toSeconds(), session.id,
-                refreshExpiresAt.toInstant());
+    private TokenSet tokenSet(String accessToken, String refreshToken, Session session) {
+        return new TokenSet(accessToken, refreshToken, config.tokens().accessTokenLifetime().toSeconds(), session.id);
     }
 
     private boolean graceOn() {

@@ -4,6 +4,8 @@ import dev.zerogate.identity.UpstreamIdentity;
 import dev.zerogate.identity.UpstreamLogin;
 import dev.zerogate.identity.User;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
+import dev.zerogate.identity.crypto.Pkce;
 import dev.zerogate.identity.repository.UpstreamIdentityRepository;
 import dev.zerogate.identity.repository.UpstreamLoginRepository;
 import dev.zerogate.identity.repository.UserRepository;
@@ -47,12 +49,12 @@ public class UpstreamLoginService {
     private final UpstreamLoginRepository logins;
     private final UpstreamIdentityRepository identities;
     private final UserRepository users;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
     UpstreamLoginService(UpstreamProviders providers, UpstreamLoginRepository logins, UpstreamIdentityRepository identities,
-                         UserRepository users, AuditLog audit, IdentityConfig config, Clock clock) {
+                         UserRepository users, IdentityAuditLog audit, IdentityConfig config, Clock clock) {
         this.providers = providers;
         this.logins = logins;
         this.identities = identities;

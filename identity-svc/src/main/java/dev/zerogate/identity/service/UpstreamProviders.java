@@ -2,6 +2,7 @@ package dev.zerogate.identity.service;
 
 import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.config.IdentityConfig.Upstream;
+import dev.zerogate.identity.crypto.Pkce;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;

@@ -55,12 +55,12 @@ public class UserAdministration {
     private final SessionRepository sessions;
     private final SessionService sessionService;
     private final RevocationLog revocations;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
     UserAdministration(UserRepository users, UpstreamIdentityRepository upstreamIdentities, SessionRepository sessions,
-                       SessionService sessionService, RevocationLog revocations, AuditLog audit, IdentityConfig config, Clock clock) {
+                       SessionService sessionService, RevocationLog revocations, IdentityAuditLog audit, IdentityConfig config, Clock clock) {
         this.users = users;
         this.upstreamIdentities = upstreamIdentities;
         this.sessions = sessions;

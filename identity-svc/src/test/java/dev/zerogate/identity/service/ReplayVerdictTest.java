@@ -1,6 +1,7 @@
 package dev.zerogate.identity.service;
 
 import dev.zerogate.identity.RefreshToken;
+import dev.zerogate.identity.crypto.OpaqueTokens;
 import dev.zerogate.identity.service.ReplayVerdict.Successor;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -8,14 +8,18 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 
-/** Appends audit events inside the caller's transaction, so an action and its record commit together. */
+/**
+ * identity-svc's own audit log (the {@code audit_events} table; policy-svc keeps a separate one
+ * for policy changes). Appends inside the caller's transaction, so an action and its record
+ * commit together.
+ */
 @ApplicationScoped
-public class AuditLog {
+public class IdentityAuditLog {
 
     private final AuditEventRepository events;
     private final Clock clock;
 
-    AuditLog(AuditEventRepository events, Clock clock) {
+    IdentityAuditLog(AuditEventRepository events, Clock clock) {
         this.events = events;
         this.clock = clock;
     }

@@ -7,6 +7,7 @@ import dev.zerogate.identity.IdentityException;
 import dev.zerogate.identity.IdentityException.Kind;
 import dev.zerogate.identity.Revocation.SubjectKind;
 import dev.zerogate.identity.config.IdentityConfig;
+import dev.zerogate.identity.crypto.OpaqueTokens;
 import dev.zerogate.identity.repository.ConnectorCredentialRepository;
 import dev.zerogate.identity.repository.ConnectorRefreshTokenRepository;
 import dev.zerogate.identity.service.PageRequest.Page;
@@ -27,11 +28,12 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Connectors' credentials, the way Twingate's admin console hands them out: an admin
- * provisions a connector and receives, once, a bootstrap access token and refresh token (and
- * the {@code docker run} line that carries them). The connector exchanges the pair, with a
- * CSR for a key it made, for its certificate, a short-lived access token and a refresh token,
- * and from then on rotates them itself. Both halves of the bootstrap pair are opaque random
+ * The issuing side of connectors' credentials (connector-svc holds and rotates what this
+ * issues), handed out the way Twingate's admin console does: an admin provisions a connector
+ * and receives, once, a bootstrap access token and refresh token (and the {@code docker run}
+ * line that carries them). The connector exchanges the pair, with a CSR for a key it made,
+ * for its certificate, a short-lived access token and a refresh token, and from then on
+ * rotates them itself. Both halves of the bootstrap pair are opaque random
  * secrets known only by digest (a JWT would add nothing: only identity-svc ever reads them).
  *
  * <p>Reuse is theft: the bootstrap pair presented after it was spent, or a spent refresh
@@ -39,7 +41,7 @@ import java.util.UUID;
  * hears UNAUTHENTICATED), is audited and published; the admin provisions it again.
  */
 @ApplicationScoped
-public class ConnectorCredentials {
+public class ConnectorCredentialIssuer {
 
     static final Duration MIN_BOOTSTRAP_TTL = Duration.ofMinutes(5);
     static final Duration MAX_BOOTSTRAP_TTL = Duration.ofDays(7);
@@ -63,12 +65,12 @@ public class ConnectorCredentials {
     private final CertificateAuthority ca;
     private final TokenIssuer tokens;
     private final RevocationLog revocations;
-    private final AuditLog audit;
+    private final IdentityAuditLog audit;
     private final IdentityConfig config;
     private final Clock clock;
 
-    ConnectorCredentials(ConnectorCredentialRepository credentials, ConnectorRefreshTokenRepository refreshTokens, CertificateAuthority ca,
-                         TokenIssuer tokens, RevocationLog revocations, AuditLog audit, IdentityConfig config, Clock clock) {
+    ConnectorCredentialIssuer(ConnectorCredentialRepository credentials, ConnectorRefreshTokenRepository refreshTokens, CertificateAuthority ca,
+                              TokenIssuer tokens, RevocationLog revocations, IdentityAuditLog audit, IdentityConfig config, Clock clock) {
         this.credentials = credentials;
         this.refreshTokens = refreshTokens;
         this.ca = ca;

@@ -1,4 +1,4 @@
-package dev.zerogate.identity.service;
+package dev.zerogate.identity.crypto;
 
 import jakarta.inject.Singleton;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
@@ -27,7 +27,7 @@ import java.util.Base64;
  * (after a successful login, when the plain password is at hand).
  *
  * <p>Each call costs about 19 MiB of memory and tens of milliseconds of CPU on purpose:
- * call it off the event loop and behind {@link LoginThrottle}.
+ * call it off the event loop and behind {@code service.LoginThrottle}.
  *
  * <p>Passwords are encoded as UTF-8 (what the {@code argon2} tool hashes when fed the same
  * text). The password-derived bytes are zeroed after use; the caller owns and should zero

@@ -1,4 +1,4 @@
-package dev.zerogate.identity.service;
+package dev.zerogate.identity.crypto;
 
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.HKDFBytesGenerator;

@@ -51,7 +51,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @QuarkusTest
 @IdentityDatabase
-class ConnectorCredentialsTest {
+class ConnectorCredentialIssuerTest {
 
     static final String PASSWORD = "correct horse battery staple";
 

@@ -1,4 +1,4 @@
-package dev.zerogate.identity.service;
+package dev.zerogate.identity.crypto;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -15,7 +15,7 @@ import java.util.Optional;
 /**
  * Seals a refresh token's successor so that only the holder of the spent token can read it
  * back: a client that retries a refresh whose response it lost gets the same successor again
- * (see {@link ReplayVerdict}).
+ * (see {@code service.ReplayVerdict}).
  *
  * <p>The key is HKDF-SHA256 (RFC 5869) of the spent token's ASCII bytes, with an empty salt and
  * the info {@value #INFO}, 32 bytes; the database holds only SHA-256 of the token, which is not

@@ -1,4 +1,4 @@
-package dev.zerogate.identity.service;
+package dev.zerogate.identity.crypto;
 
 import java.util.Arrays;
 
