@@ -1,21 +1,21 @@
 package dev.zerogate.bench;
 
-import dev.zerogate.policy.engine.AccessConditions;
-import dev.zerogate.policy.engine.AccessRule;
-import dev.zerogate.policy.engine.Device;
-import dev.zerogate.policy.engine.Group;
-import dev.zerogate.policy.engine.OperatingSystem;
-import dev.zerogate.policy.engine.PolicyContents;
-import dev.zerogate.policy.engine.PolicySnapshot;
-import dev.zerogate.policy.engine.PortPolicy;
-import dev.zerogate.policy.engine.PostureFlag;
-import dev.zerogate.policy.engine.Protocol;
-import dev.zerogate.policy.engine.Resource;
-import dev.zerogate.policy.engine.ResourceAddress;
-import dev.zerogate.policy.engine.RuleSubject;
-import dev.zerogate.policy.engine.Subject;
-import dev.zerogate.policy.engine.TimeWindow;
-import dev.zerogate.policy.engine.Verdict;
+import dev.zerogate.policy.engine.address.ResourceAddress;
+import dev.zerogate.policy.engine.conditions.AccessConditions;
+import dev.zerogate.policy.engine.conditions.OperatingSystem;
+import dev.zerogate.policy.engine.conditions.TimeWindow;
+import dev.zerogate.policy.engine.decision.PolicySnapshot;
+import dev.zerogate.policy.engine.decision.Verdict;
+import dev.zerogate.policy.engine.model.AccessRule;
+import dev.zerogate.policy.engine.model.Device;
+import dev.zerogate.policy.engine.model.Group;
+import dev.zerogate.policy.engine.model.PolicyContents;
+import dev.zerogate.policy.engine.model.PortPolicy;
+import dev.zerogate.policy.engine.model.PostureFlag;
+import dev.zerogate.policy.engine.model.Protocol;
+import dev.zerogate.policy.engine.model.Resource;
+import dev.zerogate.policy.engine.model.RuleSubject;
+import dev.zerogate.policy.engine.model.Subject;
 
 import java.time.DayOfWeek;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.zerogate.connector.policy.PolicyView;
 import dev.zerogate.connector.policy.Verdict;
 import dev.zerogate.runkit.DatabaseLogin;
 import dev.zerogate.runkit.EmbeddedPostgresServer;
-import dev.zerogate.policy.engine.Protocol;
+import dev.zerogate.policy.engine.model.Protocol;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
 import dev.zerogate.proto.policy.v1.AuthorizeRequest;

@@ -2,11 +2,11 @@ package dev.zerogate.connector.policy;
 
 import dev.zerogate.connector.policy.RevokedSubject.Kind;
 import dev.zerogate.connector.policy.Verdict.Reason;
-import dev.zerogate.policy.engine.AccessRule;
-import dev.zerogate.policy.engine.Protocol;
-import dev.zerogate.policy.engine.Resource;
-import dev.zerogate.policy.engine.RuleSubject;
-import dev.zerogate.policy.engine.TimeWindow;
+import dev.zerogate.policy.engine.conditions.TimeWindow;
+import dev.zerogate.policy.engine.model.AccessRule;
+import dev.zerogate.policy.engine.model.Protocol;
+import dev.zerogate.policy.engine.model.Resource;
+import dev.zerogate.policy.engine.model.RuleSubject;
 import dev.zerogate.servicekit.grant.VerifiedGrant;
 
 import java.time.Clock;

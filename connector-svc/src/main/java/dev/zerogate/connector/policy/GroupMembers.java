@@ -1,6 +1,6 @@
 package dev.zerogate.connector.policy;
 
-import dev.zerogate.policy.engine.GroupSource;
+import dev.zerogate.policy.engine.model.GroupSource;
 
 import java.util.Objects;
 import java.util.Set;

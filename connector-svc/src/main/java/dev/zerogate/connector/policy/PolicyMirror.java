@@ -1,6 +1,7 @@
 package dev.zerogate.connector.policy;
 
 import dev.zerogate.policy.engine.proto.EngineMapping;
+import dev.zerogate.proto.ProtoTime;
 import dev.zerogate.proto.policy.v1.GroupMember;
 import dev.zerogate.proto.policy.v1.GroupMembershipChanged;
 import dev.zerogate.proto.policy.v1.PolicyEvent;
@@ -227,7 +228,7 @@ public final class PolicyMirror {
                 }
             }
             case REVOCATION -> revoked(event.getRevocation()).ifPresentOrElse(
-                    subject -> builder.putRevocation(subject, new RevocationEntry(EngineMapping.instant(event.getRevocation().getRevokedAt()),
+                    subject -> builder.putRevocation(subject, new RevocationEntry(ProtoTime.instant(event.getRevocation().getRevokedAt()),
                             event.getRevocation().getReason())),
                     () -> LOG.warnf("policy stream: a revocation without a subject at %d, skipped", event.getSequence()));
             default -> {

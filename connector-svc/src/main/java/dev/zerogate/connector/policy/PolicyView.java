@@ -1,9 +1,9 @@
 package dev.zerogate.connector.policy;
 
-import dev.zerogate.policy.engine.AccessRule;
-import dev.zerogate.policy.engine.PolicyContents;
-import dev.zerogate.policy.engine.PolicySnapshot;
-import dev.zerogate.policy.engine.Resource;
+import dev.zerogate.policy.engine.decision.PolicySnapshot;
+import dev.zerogate.policy.engine.model.AccessRule;
+import dev.zerogate.policy.engine.model.PolicyContents;
+import dev.zerogate.policy.engine.model.Resource;
 import org.jboss.logging.Logger;
 
 import java.util.HashMap;

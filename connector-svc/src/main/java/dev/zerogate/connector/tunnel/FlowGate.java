@@ -3,7 +3,7 @@ package dev.zerogate.connector.tunnel;
 import dev.zerogate.connector.policy.FlowPolicy;
 import dev.zerogate.connector.policy.PolicyView;
 import dev.zerogate.connector.policy.Verdict;
-import dev.zerogate.policy.engine.Protocol;
+import dev.zerogate.policy.engine.model.Protocol;
 import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;

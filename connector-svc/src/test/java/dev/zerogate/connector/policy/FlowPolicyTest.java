@@ -36,7 +36,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zerogate.connector.policy.Verdict.Reason;
-import dev.zerogate.policy.engine.Protocol;
+import dev.zerogate.policy.engine.model.Protocol;
 import dev.zerogate.proto.policy.v1.AccessConditions;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.DayOfWeek;

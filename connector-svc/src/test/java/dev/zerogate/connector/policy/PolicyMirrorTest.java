@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.zerogate.connector.policy.PolicyMirror.Applied;
 import dev.zerogate.connector.policy.RevokedSubject.Kind;
-import dev.zerogate.policy.engine.GroupSource;
+import dev.zerogate.policy.engine.model.GroupSource;
 import dev.zerogate.proto.policy.v1.PolicyEvent;
 import dev.zerogate.proto.policy.v1.ResourceAddress;
 import dev.zerogate.proto.policy.v1.Revocation;

@@ -13,14 +13,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /** Formatting for human reasons: short, stable English, the same on every machine. */
-final class HumanText {
+public final class HumanText {
 
     private static final DateTimeFormatter LOCAL_NOW = DateTimeFormatter.ofPattern("EEE HH:mm", Locale.ENGLISH);
 
     private HumanText() {}
 
     /** "8 h", "1 h 30 min", "2 d 3 h", "45 s": the two largest non-zero units. */
-    static String duration(Duration duration) {
+    public static String duration(Duration duration) {
         long seconds = Math.max(0, duration.getSeconds());
         long[] amounts = {seconds / 86_400, seconds % 86_400 / 3_600, seconds % 3_600 / 60, seconds % 60};
         String[] units = {"d", "h", "min", "s"};
@@ -36,7 +36,7 @@ final class HumanText {
     }
 
     /** "every day", "Mon-Fri", "Sat, Sun". */
-    static String days(Set<DayOfWeek> days) {
+    public static String days(Set<DayOfWeek> days) {
         if (days.size() == 7) {
             return "every day";
         }
@@ -53,17 +53,17 @@ final class HumanText {
     }
 
     /** "08:05", "24:00". */
-    static String timeOfDay(int minutes) {
+    public static String timeOfDay(int minutes) {
         return String.format(Locale.ROOT, "%02d:%02d", minutes / 60, minutes % 60);
     }
 
     /** "Sat 10:12": the wall clock in {@code zone}. */
-    static String localNow(Instant now, ZoneId zone) {
+    public static String localNow(Instant now, ZoneId zone) {
         return LOCAL_NOW.format(now.atZone(zone));
     }
 
     /** A quoted destination, bounded so that a hostile string cannot bloat a reason. */
-    static String quoted(String text) {
+    public static String quoted(String text) {
         String shown = text.length() > 80 ? text.substring(0, 80) + "..." : text;
         return "'" + shown.replaceAll("\\p{Cntrl}", "?") + "'";
     }

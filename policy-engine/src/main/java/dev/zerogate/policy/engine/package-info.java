@@ -3,16 +3,33 @@
  * clock of its own: time is an argument). The gRPC adapter maps proto messages to these types and
  * back; proto types never enter here.
  *
+ * <h2>Packages, by job</h2>
+ * Each depends only on those above it in this list, never the other way round:
+ * <ul>
+ *   <li>this package: {@link dev.zerogate.policy.engine.InvalidPolicyException} and
+ *       {@link dev.zerogate.policy.engine.HumanText}, which every other package uses;
+ *   <li>{@code address}: resource addresses and destinations as written (names, wildcards, IP
+ *       addresses, CIDRs), parsed and normalised;
+ *   <li>{@code conditions}: what a rule can require (MFA, authentication age, device posture, time
+ *       windows, expiry) and the version numbers posture compares;
+ *   <li>{@code model}: the policy's entities (resources with their ports, groups, access rules)
+ *       and the caller (subject and device);
+ *   <li>{@code validation}: problems between entities, for admins changing the policy;
+ *   <li>{@code decision}: the indexed snapshot, the matching of a destination to a resource, the
+ *       evaluation of conditions, and the answers (decisions, deny reasons, reachable resources);
+ *   <li>{@code proto}: the one adapter between {@code zerogate.policy.v1} messages and these types.
+ * </ul>
+ *
  * <h2>Model</h2>
- * {@link dev.zerogate.policy.engine.Resource}s (with a {@link dev.zerogate.policy.engine.ResourceAddress}:
+ * {@link dev.zerogate.policy.engine.model.Resource}s (with a {@link dev.zerogate.policy.engine.address.ResourceAddress}:
  * FQDN, wildcard, IP address or CIDR, always normalised; an optional alias; TCP/UDP
- * {@link dev.zerogate.policy.engine.PortPolicy}; an ICMP flag), {@link dev.zerogate.policy.engine.Group}s
+ * {@link dev.zerogate.policy.engine.model.PortPolicy}; an ICMP flag), {@link dev.zerogate.policy.engine.model.Group}s
  * (LOCAL members, or IDP_SYNC: a user is a member while the token's {@code groups} claim contains
- * the IdP group name) and {@link dev.zerogate.policy.engine.AccessRule}s with
- * {@link dev.zerogate.policy.engine.AccessConditions}. Constructors refuse malformed values with an
+ * the IdP group name) and {@link dev.zerogate.policy.engine.model.AccessRule}s with
+ * {@link dev.zerogate.policy.engine.conditions.AccessConditions}. Constructors refuse malformed values with an
  * {@link dev.zerogate.policy.engine.InvalidPolicyException} naming the field;
- * {@link dev.zerogate.policy.engine.PolicyValidator} finds problems between entities.
- * {@link dev.zerogate.policy.engine.PolicySnapshot} is the immutable, indexed policy that decides.
+ * {@link dev.zerogate.policy.engine.validation.PolicyValidator} finds problems between entities.
+ * {@link dev.zerogate.policy.engine.decision.PolicySnapshot} is the immutable, indexed policy that decides.
  *
  * <h2>Validation</h2>
  * Constructors and parsers refuse a malformed address (name and label rules, IPv4 without leading
@@ -63,7 +80,7 @@
  *   <li>Time windows: wall-clock time in the window's IANA zone (daylight saving followed); start
  *       inclusive, end exclusive, minute precision; days are the days the window starts on; an
  *       end not after the start runs past midnight into the next day. A permit's grant limit
- *       ({@link dev.zerogate.policy.engine.Decision#notAfter()}) is the first instant the window
+ *       ({@link dev.zerogate.policy.engine.decision.Decision#notAfter()}) is the first instant the window
  *       stops containing: at the jump when its end falls in a skipped (spring-forward) hour, at
  *       the fall-back when the clock is set back before its start.
  *   <li>Device posture: every set requirement must hold; an attribute the device did not report
@@ -87,7 +104,7 @@
  * rule at all (active, expired or disabled) lists it for the caller, the answer is exactly the
  * NO_MATCHING_RESOURCE answer for a destination that matches nothing: same reason text (it
  * depends only on the destination), no resource, no rule, no port information. The hidden match
- * is kept in {@link dev.zerogate.policy.engine.Decision#concealed()} for the audit log only. Once a
+ * is kept in {@link dev.zerogate.policy.engine.decision.Decision#concealed()} for the audit log only. Once a
  * rule lists the resource for the caller, denies name the resource, its allowed ports and the
  * failing rule, because that caller was given the resource and needs to know what to fix. That
  * is why the port check comes after the caller's rules are found, although the proto's Authorize

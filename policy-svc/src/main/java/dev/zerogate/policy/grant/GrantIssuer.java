@@ -1,8 +1,6 @@
 package dev.zerogate.policy.grant;
 
-import com.google.protobuf.Timestamp;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.proto.policy.v1.AccessGrant;
 import dev.zerogate.servicekit.grant.GrantClaims;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
@@ -39,6 +37,14 @@ public class GrantIssuer {
         }
     }
 
+    /**
+     * A signed grant.
+     *
+     * @param token the JWS compact serialisation
+     * @param expiresAt its {@code exp}, a whole second
+     */
+    public record IssuedGrant(String token, Instant expiresAt) {}
+
     private final Supplier<SigningKey> signingKey;
     private final String issuer;
     private final Duration lifetime;
@@ -72,7 +78,7 @@ public class GrantIssuer {
      * @throws IllegalArgumentException when the grant would already have expired at
      *                                  {@code request.now()} (its {@code notAfter} is not after it)
      */
-    public AccessGrant issue(GrantRequest request) {
+    public IssuedGrant issue(GrantRequest request) {
         Instant now = request.now();
         Instant end = now.plus(lifetime);
         if (request.notAfter().isPresent() && request.notAfter().get().isBefore(end)) {
@@ -119,9 +125,6 @@ public class GrantIssuer {
             // Unreachable with the request's limits; checked because verifiers refuse longer grants.
             throw new IllegalStateException("grant is longer than " + GrantClaims.MAX_TOKEN_LENGTH + " bytes");
         }
-        return AccessGrant.newBuilder()
-                .setToken(token)
-                .setExpiresAt(Timestamp.newBuilder().setSeconds(expiresAt))
-                .build();
+        return new IssuedGrant(token, Instant.ofEpochSecond(expiresAt));
     }
 }

@@ -1,9 +1,11 @@
 package dev.zerogate.policy.grpc;
 
-import dev.zerogate.policy.engine.proto.EngineMapping;
+import dev.zerogate.policy.api.AuditMessages;
+import dev.zerogate.policy.caller.Callers;
 import dev.zerogate.policy.service.AuditLog;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.policy.service.Requests;
+import dev.zerogate.proto.ProtoTime;
 import dev.zerogate.proto.policy.v1.AuditOutcome;
 import dev.zerogate.proto.policy.v1.ExportAuditRequest;
 import dev.zerogate.proto.policy.v1.ExportAuditResponse;
@@ -41,22 +43,23 @@ public class AuditGrpcService extends MutinyAuditServiceGrpc.AuditServiceImplBas
 
     @Override
     public Uni<QueryAuditResponse> queryAudit(QueryAuditRequest request) {
-        Callers.Call call = Callers.Call.current();
+        Callers.Call call = GrpcCalls.current();
         return callers.requireAuditor(call)
-                .chain(caller -> audit.query(filter(request.hasStartAt() ? EngineMapping.instant(request.getStartAt()) : null,
-                        request.hasEndAt() ? EngineMapping.instant(request.getEndAt()) : null, request.getSubjectId(),
+                .chain(caller -> audit.query(filter(request.hasStartAt() ? ProtoTime.instant(request.getStartAt()) : null,
+                        request.hasEndAt() ? ProtoTime.instant(request.getEndAt()) : null, request.getSubjectId(),
                         request.getResourceId(), request.getAction(), request.getOutcome()), request.getPageSize(), request.getPageToken()))
-                .map(page -> QueryAuditResponse.newBuilder().addAllEvents(page.items()).setNextPageToken(page.nextPageToken()).build())
+                .map(page -> QueryAuditResponse.newBuilder().addAllEvents(page.items().stream().map(AuditMessages::toProto).toList())
+                        .setNextPageToken(page.nextPageToken()).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
     @Override
     public Multi<ExportAuditResponse> exportAudit(ExportAuditRequest request) {
-        Callers.Call call = Callers.Call.current();
+        Callers.Call call = GrpcCalls.current();
         return callers.requireAuditor(call)
                 .onItem().transformToMulti(caller -> {
-                    AuditLog.Filter filter = filter(request.hasStartAt() ? EngineMapping.instant(request.getStartAt()) : null,
-                            request.hasEndAt() ? EngineMapping.instant(request.getEndAt()) : null, request.getSubjectId(),
+                    AuditLog.Filter filter = filter(request.hasStartAt() ? ProtoTime.instant(request.getStartAt()) : null,
+                            request.hasEndAt() ? ProtoTime.instant(request.getEndAt()) : null, request.getSubjectId(),
                             request.getResourceId(), request.getAction(), request.getOutcome());
                     AtomicInteger running = exportsRunning.computeIfAbsent(caller.subject(), id -> new AtomicInteger());
                     if (running.incrementAndGet() > MAX_EXPORTS_PER_CALLER) {
@@ -67,7 +70,7 @@ public class AuditGrpcService extends MutinyAuditServiceGrpc.AuditServiceImplBas
                     return audit.export(filter, request.getAfterSequence())
                             .onTermination().invoke(running::decrementAndGet);
                 })
-                .map(batch -> ExportAuditResponse.newBuilder().addAllEvents(batch).build())
+                .map(batch -> ExportAuditResponse.newBuilder().addAllEvents(batch.stream().map(AuditMessages::toProto).toList()).build())
                 .onFailure().transform(GrpcErrors::toStatus);
     }
 
@@ -79,10 +82,8 @@ public class AuditGrpcService extends MutinyAuditServiceGrpc.AuditServiceImplBas
         if (action.length() > MAX_ACTION_LENGTH || !action.matches("[a-z0-9_.]*")) {
             throw PolicyError.invalid("action", "must be an action such as policy.resource.create, or a prefix ending in '.'");
         }
-        if (outcome == AuditOutcome.UNRECOGNIZED) {
-            throw PolicyError.invalid("outcome", "is not a known outcome");
-        }
+        var outcomeFilter = AuditMessages.outcomeFilter(outcome);
         return new AuditLog.Filter(start, end, Requests.optionalId(subjectId, "subject_id"),
-                Requests.optionalId(resourceId, "resource_id"), action, outcome);
+                Requests.optionalId(resourceId, "resource_id"), action, outcomeFilter);
     }
 }

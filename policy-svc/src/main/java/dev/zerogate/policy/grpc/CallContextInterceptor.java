@@ -16,7 +16,7 @@ import java.net.SocketAddress;
 /**
  * Puts what a handler needs to know about the call (the bearer token as sent, the peer's
  * address, the request id) in the gRPC context. Verifying the token is the handler's job
- * ({@link Callers}), because it may need to fetch identity-svc's keys, which an interceptor
+ * ({@code Callers}), because it may need to fetch identity-svc's keys, which an interceptor
  * must not block on.
  */
 @GlobalInterceptor

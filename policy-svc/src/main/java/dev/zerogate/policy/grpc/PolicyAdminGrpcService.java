@@ -1,7 +1,13 @@
 package dev.zerogate.policy.grpc;
 
-import dev.zerogate.policy.service.Actor;
-import dev.zerogate.policy.service.PolicyAdministration;
+import dev.zerogate.policy.Actor;
+import dev.zerogate.policy.api.PolicyMessages;
+import dev.zerogate.policy.caller.Callers;
+import dev.zerogate.policy.service.AccessRuleService;
+import dev.zerogate.policy.service.ConnectorService;
+import dev.zerogate.policy.service.GroupService;
+import dev.zerogate.policy.service.NetworkService;
+import dev.zerogate.policy.service.ResourceService;
 import dev.zerogate.proto.policy.v1.*;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
@@ -11,23 +17,32 @@ import java.util.function.Function;
 /**
  * gRPC adapter for {@code zerogate.policy.v1.PolicyAdminService}: admin-only create, read,
  * update and delete of remote networks, connectors, resources, groups and access rules. Each
- * rpc checks the caller is an admin before anything else, then hands over to
- * {@link PolicyAdministration}; failures map to the status codes the contract lists.
+ * rpc checks the caller is an admin before anything else, then hands over to the entity's
+ * service; failures map to the status codes the contract lists.
  */
 @GrpcService
 public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyAdminServiceImplBase {
 
     private final Callers callers;
-    private final PolicyAdministration admin;
+    private final NetworkService networks;
+    private final ConnectorService connectors;
+    private final ResourceService resources;
+    private final GroupService groups;
+    private final AccessRuleService rules;
 
-    PolicyAdminGrpcService(Callers callers, PolicyAdministration admin) {
+    PolicyAdminGrpcService(Callers callers, NetworkService networks, ConnectorService connectors, ResourceService resources,
+                           GroupService groups, AccessRuleService rules) {
         this.callers = callers;
-        this.admin = admin;
+        this.networks = networks;
+        this.connectors = connectors;
+        this.resources = resources;
+        this.groups = groups;
+        this.rules = rules;
     }
 
     /** Runs {@code work} as the calling admin. */
     private <T> Uni<T> asAdmin(Function<Actor, Uni<T>> work) {
-        Callers.Call call = Callers.Call.current();
+        Callers.Call call = GrpcCalls.current();
         return callers.requireAdmin(call)
                 .chain(caller -> work.apply(Callers.actor(caller, call)))
                 .onFailure().transform(GrpcErrors::toStatus);
@@ -37,32 +52,34 @@ public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyA
 
     @Override
     public Uni<CreateRemoteNetworkResponse> createRemoteNetwork(CreateRemoteNetworkRequest request) {
-        return asAdmin(actor -> admin.createNetwork(actor, request.getRemoteNetwork()))
-                .map(created -> CreateRemoteNetworkResponse.newBuilder().setRemoteNetwork(created).build());
+        return asAdmin(actor -> networks.create(actor, PolicyMessages.draft(request.getRemoteNetwork())))
+                .map(created -> CreateRemoteNetworkResponse.newBuilder().setRemoteNetwork(PolicyMessages.toProto(created)).build());
     }
 
     @Override
     public Uni<GetRemoteNetworkResponse> getRemoteNetwork(GetRemoteNetworkRequest request) {
-        return asAdmin(actor -> admin.getNetwork(request.getId()))
-                .map(found -> GetRemoteNetworkResponse.newBuilder().setRemoteNetwork(found).build());
+        return asAdmin(actor -> networks.get(request.getId()))
+                .map(found -> GetRemoteNetworkResponse.newBuilder().setRemoteNetwork(PolicyMessages.toProto(found)).build());
     }
 
     @Override
     public Uni<ListRemoteNetworksResponse> listRemoteNetworks(ListRemoteNetworksRequest request) {
-        return asAdmin(actor -> admin.listNetworks(request.getPageSize(), request.getPageToken()))
-                .map(page -> ListRemoteNetworksResponse.newBuilder().addAllRemoteNetworks(page.items())
+        return asAdmin(actor -> networks.list(request.getPageSize(), request.getPageToken()))
+                .map(page -> ListRemoteNetworksResponse.newBuilder()
+                        .addAllRemoteNetworks(page.items().stream().map(PolicyMessages::toProto).toList())
                         .setNextPageToken(page.nextPageToken()).build());
     }
 
     @Override
     public Uni<UpdateRemoteNetworkResponse> updateRemoteNetwork(UpdateRemoteNetworkRequest request) {
-        return asAdmin(actor -> admin.updateNetwork(actor, request.getRemoteNetwork(), request.getUpdateMask()))
-                .map(updated -> UpdateRemoteNetworkResponse.newBuilder().setRemoteNetwork(updated).build());
+        return asAdmin(actor -> networks.update(actor, PolicyMessages.draft(request.getRemoteNetwork()),
+                request.getUpdateMask().getPathsList()))
+                .map(updated -> UpdateRemoteNetworkResponse.newBuilder().setRemoteNetwork(PolicyMessages.toProto(updated)).build());
     }
 
     @Override
     public Uni<DeleteRemoteNetworkResponse> deleteRemoteNetwork(DeleteRemoteNetworkRequest request) {
-        return asAdmin(actor -> admin.deleteNetwork(actor, request.getId(), request.getEtag()))
+        return asAdmin(actor -> networks.delete(actor, request.getId(), request.getEtag()))
                 .map(ignored -> DeleteRemoteNetworkResponse.getDefaultInstance());
     }
 
@@ -70,32 +87,34 @@ public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyA
 
     @Override
     public Uni<CreateConnectorResponse> createConnector(CreateConnectorRequest request) {
-        return asAdmin(actor -> admin.createConnector(actor, request.getConnector()))
-                .map(created -> CreateConnectorResponse.newBuilder().setConnector(created).build());
+        return asAdmin(actor -> connectors.create(actor, PolicyMessages.draft(request.getConnector())))
+                .map(created -> CreateConnectorResponse.newBuilder().setConnector(PolicyMessages.toProto(created)).build());
     }
 
     @Override
     public Uni<GetConnectorResponse> getConnector(GetConnectorRequest request) {
-        return asAdmin(actor -> admin.getConnector(request.getId()))
-                .map(found -> GetConnectorResponse.newBuilder().setConnector(found).build());
+        return asAdmin(actor -> connectors.get(request.getId()))
+                .map(found -> GetConnectorResponse.newBuilder().setConnector(PolicyMessages.toProto(found)).build());
     }
 
     @Override
     public Uni<ListConnectorsResponse> listConnectors(ListConnectorsRequest request) {
-        return asAdmin(actor -> admin.listConnectors(request.getPageSize(), request.getPageToken(), request.getRemoteNetworkId()))
-                .map(page -> ListConnectorsResponse.newBuilder().addAllConnectors(page.items())
+        return asAdmin(actor -> connectors.list(request.getPageSize(), request.getPageToken(), request.getRemoteNetworkId()))
+                .map(page -> ListConnectorsResponse.newBuilder()
+                        .addAllConnectors(page.items().stream().map(PolicyMessages::toProto).toList())
                         .setNextPageToken(page.nextPageToken()).build());
     }
 
     @Override
     public Uni<UpdateConnectorResponse> updateConnector(UpdateConnectorRequest request) {
-        return asAdmin(actor -> admin.updateConnector(actor, request.getConnector(), request.getUpdateMask()))
-                .map(updated -> UpdateConnectorResponse.newBuilder().setConnector(updated).build());
+        return asAdmin(actor -> connectors.update(actor, PolicyMessages.draft(request.getConnector()),
+                request.getUpdateMask().getPathsList()))
+                .map(updated -> UpdateConnectorResponse.newBuilder().setConnector(PolicyMessages.toProto(updated)).build());
     }
 
     @Override
     public Uni<DeleteConnectorResponse> deleteConnector(DeleteConnectorRequest request) {
-        return asAdmin(actor -> admin.deleteConnector(actor, request.getId(), request.getEtag()))
+        return asAdmin(actor -> connectors.delete(actor, request.getId(), request.getEtag()))
                 .map(ignored -> DeleteConnectorResponse.getDefaultInstance());
     }
 
@@ -103,32 +122,34 @@ public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyA
 
     @Override
     public Uni<CreateResourceResponse> createResource(CreateResourceRequest request) {
-        return asAdmin(actor -> admin.createResource(actor, request.getResource()))
-                .map(created -> CreateResourceResponse.newBuilder().setResource(created).build());
+        return asAdmin(actor -> resources.create(actor, PolicyMessages.draft(request.getResource())))
+                .map(created -> CreateResourceResponse.newBuilder().setResource(PolicyMessages.toProto(created)).build());
     }
 
     @Override
     public Uni<GetResourceResponse> getResource(GetResourceRequest request) {
-        return asAdmin(actor -> admin.getResource(request.getId()))
-                .map(found -> GetResourceResponse.newBuilder().setResource(found).build());
+        return asAdmin(actor -> resources.get(request.getId()))
+                .map(found -> GetResourceResponse.newBuilder().setResource(PolicyMessages.toProto(found)).build());
     }
 
     @Override
     public Uni<ListResourcesResponse> listResources(ListResourcesRequest request) {
-        return asAdmin(actor -> admin.listResources(request.getPageSize(), request.getPageToken(), request.getRemoteNetworkId(), request.getQuery()))
-                .map(page -> ListResourcesResponse.newBuilder().addAllResources(page.items())
+        return asAdmin(actor -> resources.list(request.getPageSize(), request.getPageToken(), request.getRemoteNetworkId(),
+                request.getQuery()))
+                .map(page -> ListResourcesResponse.newBuilder()
+                        .addAllResources(page.items().stream().map(PolicyMessages::toProto).toList())
                         .setNextPageToken(page.nextPageToken()).build());
     }
 
     @Override
     public Uni<UpdateResourceResponse> updateResource(UpdateResourceRequest request) {
-        return asAdmin(actor -> admin.updateResource(actor, request.getResource(), request.getUpdateMask()))
-                .map(updated -> UpdateResourceResponse.newBuilder().setResource(updated).build());
+        return asAdmin(actor -> resources.update(actor, PolicyMessages.draft(request.getResource()), request.getUpdateMask().getPathsList()))
+                .map(updated -> UpdateResourceResponse.newBuilder().setResource(PolicyMessages.toProto(updated)).build());
     }
 
     @Override
     public Uni<DeleteResourceResponse> deleteResource(DeleteResourceRequest request) {
-        return asAdmin(actor -> admin.deleteResource(actor, request.getId(), request.getEtag()))
+        return asAdmin(actor -> resources.delete(actor, request.getId(), request.getEtag()))
                 .map(ignored -> DeleteResourceResponse.getDefaultInstance());
     }
 
@@ -136,32 +157,34 @@ public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyA
 
     @Override
     public Uni<CreateGroupResponse> createGroup(CreateGroupRequest request) {
-        return asAdmin(actor -> admin.createGroup(actor, request.getGroup()))
-                .map(created -> CreateGroupResponse.newBuilder().setGroup(created).build());
+        return asAdmin(actor -> groups.create(actor, PolicyMessages.draft(request.getGroup())))
+                .map(created -> CreateGroupResponse.newBuilder().setGroup(PolicyMessages.toProto(created, true)).build());
     }
 
     @Override
     public Uni<GetGroupResponse> getGroup(GetGroupRequest request) {
-        return asAdmin(actor -> admin.getGroup(request.getId()))
-                .map(found -> GetGroupResponse.newBuilder().setGroup(found).build());
+        return asAdmin(actor -> groups.get(request.getId()))
+                .map(found -> GetGroupResponse.newBuilder().setGroup(PolicyMessages.toProto(found, true)).build());
     }
 
     @Override
     public Uni<ListGroupsResponse> listGroups(ListGroupsRequest request) {
-        return asAdmin(actor -> admin.listGroups(request.getPageSize(), request.getPageToken(), request.getSource(), request.getMemberUserId(), request.getMemberServiceAccountId()))
-                .map(page -> ListGroupsResponse.newBuilder().addAllGroups(page.items())
+        return asAdmin(actor -> groups.list(request.getPageSize(), request.getPageToken(), PolicyMessages.sourceFilter(request.getSource()),
+                request.getMemberUserId(), request.getMemberServiceAccountId()))
+                .map(page -> ListGroupsResponse.newBuilder()
+                        .addAllGroups(page.items().stream().map(group -> PolicyMessages.toProto(group, false)).toList())
                         .setNextPageToken(page.nextPageToken()).build());
     }
 
     @Override
     public Uni<UpdateGroupResponse> updateGroup(UpdateGroupRequest request) {
-        return asAdmin(actor -> admin.updateGroup(actor, request.getGroup(), request.getUpdateMask()))
-                .map(updated -> UpdateGroupResponse.newBuilder().setGroup(updated).build());
+        return asAdmin(actor -> groups.update(actor, PolicyMessages.draft(request.getGroup()), request.getUpdateMask().getPathsList()))
+                .map(updated -> UpdateGroupResponse.newBuilder().setGroup(PolicyMessages.toProto(updated, true)).build());
     }
 
     @Override
     public Uni<DeleteGroupResponse> deleteGroup(DeleteGroupRequest request) {
-        return asAdmin(actor -> admin.deleteGroup(actor, request.getId(), request.getEtag()))
+        return asAdmin(actor -> groups.delete(actor, request.getId(), request.getEtag()))
                 .map(ignored -> DeleteGroupResponse.getDefaultInstance());
     }
 
@@ -169,32 +192,34 @@ public class PolicyAdminGrpcService extends MutinyPolicyAdminServiceGrpc.PolicyA
 
     @Override
     public Uni<CreateAccessRuleResponse> createAccessRule(CreateAccessRuleRequest request) {
-        return asAdmin(actor -> admin.createRule(actor, request.getRule()))
-                .map(created -> CreateAccessRuleResponse.newBuilder().setRule(created).build());
+        return asAdmin(actor -> rules.create(actor, PolicyMessages.draft(request.getRule())))
+                .map(created -> CreateAccessRuleResponse.newBuilder().setRule(PolicyMessages.toProto(created)).build());
     }
 
     @Override
     public Uni<GetAccessRuleResponse> getAccessRule(GetAccessRuleRequest request) {
-        return asAdmin(actor -> admin.getRule(request.getId()))
-                .map(found -> GetAccessRuleResponse.newBuilder().setRule(found).build());
+        return asAdmin(actor -> rules.get(request.getId()))
+                .map(found -> GetAccessRuleResponse.newBuilder().setRule(PolicyMessages.toProto(found)).build());
     }
 
     @Override
     public Uni<ListAccessRulesResponse> listAccessRules(ListAccessRulesRequest request) {
-        return asAdmin(actor -> admin.listRules(request.getPageSize(), request.getPageToken(), request.getGroupId(), request.getServiceAccountId(), request.getResourceId()))
-                .map(page -> ListAccessRulesResponse.newBuilder().addAllRules(page.items())
+        return asAdmin(actor -> rules.list(request.getPageSize(), request.getPageToken(), request.getGroupId(),
+                request.getServiceAccountId(), request.getResourceId()))
+                .map(page -> ListAccessRulesResponse.newBuilder()
+                        .addAllRules(page.items().stream().map(PolicyMessages::toProto).toList())
                         .setNextPageToken(page.nextPageToken()).build());
     }
 
     @Override
     public Uni<UpdateAccessRuleResponse> updateAccessRule(UpdateAccessRuleRequest request) {
-        return asAdmin(actor -> admin.updateRule(actor, request.getRule(), request.getUpdateMask()))
-                .map(updated -> UpdateAccessRuleResponse.newBuilder().setRule(updated).build());
+        return asAdmin(actor -> rules.update(actor, PolicyMessages.draft(request.getRule()), request.getUpdateMask().getPathsList()))
+                .map(updated -> UpdateAccessRuleResponse.newBuilder().setRule(PolicyMessages.toProto(updated)).build());
     }
 
     @Override
     public Uni<DeleteAccessRuleResponse> deleteAccessRule(DeleteAccessRuleRequest request) {
-        return asAdmin(actor -> admin.deleteRule(actor, request.getId(), request.getEtag()))
+        return asAdmin(actor -> rules.delete(actor, request.getId(), request.getEtag()))
                 .map(ignored -> DeleteAccessRuleResponse.getDefaultInstance());
     }
 }

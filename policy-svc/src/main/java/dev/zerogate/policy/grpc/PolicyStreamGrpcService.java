@@ -1,10 +1,11 @@
 package dev.zerogate.policy.grpc;
 
+import dev.zerogate.policy.ConnectorRecord;
+import dev.zerogate.policy.caller.Callers;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.policy.service.PolicyStreams;
 import dev.zerogate.policy.service.Requests;
 import dev.zerogate.policy.store.PolicyStore;
-import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.MutinyPolicyStreamServiceGrpc;
 import dev.zerogate.proto.policy.v1.SubscriberKind;
 import dev.zerogate.proto.policy.v1.WatchPolicyRequest;
@@ -41,11 +42,11 @@ public class PolicyStreamGrpcService extends MutinyPolicyStreamServiceGrpc.Polic
 
     @Override
     public Multi<WatchPolicyResponse> watchPolicy(WatchPolicyRequest request) {
-        Callers.Call call = Callers.Call.current();
+        Callers.Call call = GrpcCalls.current();
         return callers.authenticate(call)
                 .chain(caller -> Uni.createFrom().item(() -> scope(caller, request)))
                 .onItem().transformToMulti(scope -> streams.watch(scope, request.getResumeAfterSequence()))
-                .map(event -> WatchPolicyResponse.newBuilder().setEvent(event).build())
+                .map(event -> WatchPolicyResponse.newBuilder().setEvent(StreamMessages.toProto(event)).build())
                 .onFailure().transform(PolicyStreamGrpcService::toStatus);
     }
 
@@ -61,11 +62,11 @@ public class PolicyStreamGrpcService extends MutinyPolicyStreamServiceGrpc.Polic
             if (caller.kind() != PrincipalKind.CONNECTOR || !caller.subject().equals(subscriber)) {
                 throw denied("subscriber_id must be the connector the access token was issued to");
             }
-            Connector connector = store.current().connectors().get(subscriber);
+            ConnectorRecord connector = store.current().connectors().get(subscriber);
             if (connector == null) {
                 throw denied("connector " + subscriber + " is not placed in any remote network (deleted?)");
             }
-            String network = connector.getRemoteNetworkId();
+            String network = connector.networkId();
             if (request.getRemoteNetworkIdsCount() > 1
                     || (request.getRemoteNetworkIdsCount() == 1 && !request.getRemoteNetworkIds(0).equals(network))) {
                 throw denied("a connector receives its own remote network only (" + network + ")");

@@ -1,9 +1,8 @@
 package dev.zerogate.policy.identity;
 
-import dev.zerogate.policy.engine.Device;
-import dev.zerogate.policy.engine.OperatingSystem;
-import dev.zerogate.policy.engine.PostureFlag;
-import dev.zerogate.policy.engine.proto.EngineMapping;
+import dev.zerogate.policy.engine.conditions.OperatingSystem;
+import dev.zerogate.policy.engine.model.Device;
+import dev.zerogate.policy.engine.model.PostureFlag;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.proto.identity.v1.DevicePosture;
 import dev.zerogate.proto.identity.v1.DeviceState;
@@ -118,11 +117,27 @@ public class DeviceDirectory {
                     Optional.empty(), trusted);
         }
         DevicePosture reported = posture.get();
-        OperatingSystem os = EngineMapping.operatingSystem(reported.getOsValue());
+        OperatingSystem os = operatingSystem(reported.getOs());
         return new Device(deviceId, os, optional(reported.getOsVersion()),
                 !reported.hasDiskEncrypted() ? PostureFlag.UNKNOWN : reported.getDiskEncrypted() ? PostureFlag.ON : PostureFlag.OFF,
                 !reported.hasScreenLockEnabled() ? PostureFlag.UNKNOWN : reported.getScreenLockEnabled() ? PostureFlag.ON : PostureFlag.OFF,
                 optional(reported.getClientVersion()), trusted);
+    }
+
+    /**
+     * The engine's operating system for what identity-svc reports, value by value; unreported or
+     * unknown is UNSPECIFIED, which meets no requirement.
+     */
+    static OperatingSystem operatingSystem(dev.zerogate.proto.identity.v1.OperatingSystem os) {
+        return switch (os) {
+            case OPERATING_SYSTEM_LINUX -> OperatingSystem.LINUX;
+            case OPERATING_SYSTEM_MACOS -> OperatingSystem.MACOS;
+            case OPERATING_SYSTEM_WINDOWS -> OperatingSystem.WINDOWS;
+            case OPERATING_SYSTEM_IOS -> OperatingSystem.IOS;
+            case OPERATING_SYSTEM_ANDROID -> OperatingSystem.ANDROID;
+            case OPERATING_SYSTEM_FREEBSD -> OperatingSystem.FREEBSD;
+            case OPERATING_SYSTEM_UNSPECIFIED, UNRECOGNIZED -> OperatingSystem.UNSPECIFIED;
+        };
     }
 
     private static Optional<String> optional(String text) {

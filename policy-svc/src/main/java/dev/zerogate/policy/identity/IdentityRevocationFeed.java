@@ -1,12 +1,13 @@
 package dev.zerogate.policy.identity;
 
-import dev.zerogate.policy.service.PolicyAdministration;
+import dev.zerogate.policy.RevocationRecord;
+import dev.zerogate.policy.service.PolicyChanges;
 import dev.zerogate.policy.store.PolicyStore;
+import dev.zerogate.proto.ProtoTime;
 import dev.zerogate.proto.identity.v1.IdentityEventsServiceGrpc;
 import dev.zerogate.proto.identity.v1.RevocationEvent;
 import dev.zerogate.proto.identity.v1.WatchRevocationsRequest;
 import dev.zerogate.proto.identity.v1.WatchRevocationsResponse;
-import dev.zerogate.proto.policy.v1.Revocation;
 import io.grpc.Context;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.logging.Log;
@@ -14,8 +15,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -41,8 +40,7 @@ public class IdentityRevocationFeed {
 
     private final IdentityConnection identity;
     private final PolicyStore store;
-    private final PolicyAdministration admin;
-    private final Pool pool;
+    private final PolicyChanges changes;
     private final Vertx vertx;
     private final AtomicBoolean stopped = new AtomicBoolean();
     private volatile Duration nextRetry = FIRST_RETRY;
@@ -50,11 +48,10 @@ public class IdentityRevocationFeed {
     /** Entries are recorded one after another, in log order. */
     private Uni<Void> applying = Uni.createFrom().voidItem().memoize().indefinitely();
 
-    IdentityRevocationFeed(IdentityConnection identity, PolicyStore store, PolicyAdministration admin, Pool pool, Vertx vertx) {
+    IdentityRevocationFeed(IdentityConnection identity, PolicyStore store, PolicyChanges changes, Vertx vertx) {
         this.identity = identity;
         this.store = store;
-        this.admin = admin;
-        this.pool = pool;
+        this.changes = changes;
         this.vertx = vertx;
     }
 
@@ -80,13 +77,8 @@ public class IdentityRevocationFeed {
             return;
         }
         identity.forgetToken();
-        identity.accessToken().chain(token -> lastRecorded().map(after -> new Object[] {token, after}))
+        identity.accessToken().chain(token -> store.lastIdentityRevocation().map(after -> new Object[] {token, after}))
                 .subscribe().with(start -> watch((String) start[0], (Long) start[1]), this::retryLater);
-    }
-
-    private Uni<Long> lastRecorded() {
-        return pool.query("SELECT coalesce(max(identity_sequence), 0) FROM revocations").execute()
-                .map(rows -> rows.iterator().next().getLong(0));
     }
 
     private void watch(String token, long after) {
@@ -116,10 +108,10 @@ public class IdentityRevocationFeed {
     }
 
     private synchronized void record(RevocationEvent event) {
-        Revocation revocation = toPolicy(event);
+        RevocationRecord revocation = toPolicy(event);
         long sequence = event.getSequence();
-        applying = applying.chain(() -> store.write(w -> w.execute("SELECT 1 FROM revocations WHERE identity_sequence = $1", sequence)
-                        .chain(rows -> rows.size() > 0 ? Uni.createFrom().voidItem() : admin.revoke(w, revocation, sequence))))
+        applying = applying.chain(() -> store.write(w -> w.identityRevocationRecorded(sequence)
+                        .chain(recorded -> recorded ? Uni.createFrom().voidItem() : changes.revoke(w, revocation, sequence))))
                 .onFailure().invoke(e -> Log.errorf("recording identity revocation %d failed: %s", sequence, e.toString()))
                 .onFailure().recoverWithNull()
                 .replaceWithVoid()
@@ -127,18 +119,18 @@ public class IdentityRevocationFeed {
         applying.subscribe().with(ignored -> { });
     }
 
-    private static Revocation toPolicy(RevocationEvent event) {
-        Revocation.Builder revocation = Revocation.newBuilder().setRevokedAt(event.getRevokedAt())
-                .setReason(truncate(event.getDetail().isEmpty() ? event.getReason() : event.getReason() + ": " + event.getDetail(), 500));
-        switch (event.getSubjectCase()) {
-            case USER_ID -> revocation.setUserId(event.getUserId());
-            case DEVICE_ID -> revocation.setDeviceId(event.getDeviceId());
-            case SESSION_ID -> revocation.setSessionId(event.getSessionId());
-            case SERVICE_ACCOUNT_ID -> revocation.setServiceAccountId(event.getServiceAccountId());
-            case CONNECTOR_ID -> revocation.setConnectorId(event.getConnectorId());
+    private static RevocationRecord toPolicy(RevocationEvent event) {
+        String reason = truncate(event.getDetail().isEmpty() ? event.getReason() : event.getReason() + ": " + event.getDetail(), 500);
+        var revokedAt = ProtoTime.instant(event.getRevokedAt());
+        return switch (event.getSubjectCase()) {
+            case USER_ID -> new RevocationRecord(RevocationRecord.Target.USER, event.getUserId(), revokedAt, reason);
+            case DEVICE_ID -> new RevocationRecord(RevocationRecord.Target.DEVICE, event.getDeviceId(), revokedAt, reason);
+            case SESSION_ID -> new RevocationRecord(RevocationRecord.Target.SESSION, event.getSessionId(), revokedAt, reason);
+            case SERVICE_ACCOUNT_ID -> new RevocationRecord(RevocationRecord.Target.SERVICE_ACCOUNT, event.getServiceAccountId(),
+                    revokedAt, reason);
+            case CONNECTOR_ID -> new RevocationRecord(RevocationRecord.Target.CONNECTOR, event.getConnectorId(), revokedAt, reason);
             case SUBJECT_NOT_SET -> throw new IllegalArgumentException("identity revocation " + event.getSequence() + " has no subject");
-        }
-        return revocation.build();
+        };
     }
 
     private static String truncate(String text, int max) {

@@ -1,11 +1,11 @@
 package dev.zerogate.policy.rest;
 
-import dev.zerogate.policy.grpc.Callers;
+import dev.zerogate.policy.AuditRecord;
+import dev.zerogate.policy.api.AuditMessages;
+import dev.zerogate.policy.caller.Callers;
 import dev.zerogate.policy.service.AuditLog;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.policy.service.Requests;
-import dev.zerogate.proto.policy.v1.AuditEvent;
-import dev.zerogate.proto.policy.v1.AuditOutcome;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.DefaultValue;
@@ -23,7 +23,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
-import java.util.List;
 
 /**
  * The audit log over REST: a page of events (newest first) and an export as JSON lines (oldest
@@ -59,7 +58,8 @@ public class AuditResource {
                                @QueryParam("page_token") @DefaultValue("") String pageToken) {
         return callers.requireAuditor(RestCalls.call(authorization, http))
                 .chain(caller -> audit.query(filter(startAt, endAt, subjectId, resourceId, action, outcome), pageSize, pageToken))
-                .map(page -> Response.ok(ProtoJson.page("events", page.items(), page.nextPageToken())).build())
+                .map(page -> Response.ok(ProtoJson.page("events", page.items().stream().map(AuditMessages::toProto).toList(),
+                        page.nextPageToken())).build())
                 .onFailure().recoverWithItem(Problems::of);
     }
 
@@ -78,18 +78,18 @@ public class AuditResource {
         int bounded = Math.max(1, Math.min(limit, MAX_EXPORT));
         return callers.requireAuditor(RestCalls.call(authorization, http))
                 .chain(caller -> audit.export(filter(startAt, endAt, subjectId, resourceId, action, outcome), afterSequence)
-                        .onItem().<AuditEvent>disjoint()
+                        .onItem().<AuditRecord>disjoint()
                         .select().first(bounded + 1L)
                         .collect().asList())
                 .map(events -> {
                     StringBuilder lines = new StringBuilder();
                     int count = Math.min(events.size(), bounded);
                     for (int i = 0; i < count; i++) {
-                        lines.append(ProtoJson.print(events.get(i))).append('\n');
+                        lines.append(ProtoJson.print(AuditMessages.toProto(events.get(i)))).append('\n');
                     }
                     Response.ResponseBuilder response = Response.ok(lines.toString(), "application/x-ndjson");
                     if (events.size() > bounded) {
-                        response.header("Zerogate-Resume-After-Sequence", events.get(bounded - 1).getSequence());
+                        response.header("Zerogate-Resume-After-Sequence", events.get(bounded - 1).sequence());
                     }
                     return response.build();
                 })
@@ -105,13 +105,7 @@ public class AuditResource {
         if (action.length() > 100 || !action.matches("[a-z0-9_.]*")) {
             throw PolicyError.invalid("action", "must be an action such as policy.resource.create, or a prefix ending in '.'");
         }
-        AuditOutcome parsedOutcome;
-        try {
-            parsedOutcome = outcome.isEmpty() ? AuditOutcome.AUDIT_OUTCOME_UNSPECIFIED
-                    : AuditOutcome.valueOf(outcome.startsWith("AUDIT_OUTCOME_") ? outcome : "AUDIT_OUTCOME_" + outcome.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw PolicyError.invalid("outcome", "must be SUCCESS, FAILURE, PERMIT or DENY");
-        }
+        var parsedOutcome = AuditMessages.outcomeFilter(outcome);
         return new AuditLog.Filter(start, end, Requests.optionalId(subjectId, "subject_id"), Requests.optionalId(resourceId, "resource_id"),
                 action, parsedOutcome);
     }

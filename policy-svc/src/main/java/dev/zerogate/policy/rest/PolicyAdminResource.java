@@ -1,13 +1,18 @@
 package dev.zerogate.policy.rest;
 
-import dev.zerogate.policy.grpc.Callers;
-import dev.zerogate.policy.service.Actor;
-import dev.zerogate.policy.service.PolicyAdministration;
+import dev.zerogate.policy.Actor;
+import dev.zerogate.policy.api.PolicyMessages;
+import dev.zerogate.policy.caller.Callers;
+import dev.zerogate.policy.engine.model.GroupSource;
+import dev.zerogate.policy.service.AccessRuleService;
+import dev.zerogate.policy.service.ConnectorService;
+import dev.zerogate.policy.service.GroupService;
+import dev.zerogate.policy.service.NetworkService;
 import dev.zerogate.policy.service.PolicyError;
+import dev.zerogate.policy.service.ResourceService;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.Group;
-import dev.zerogate.proto.policy.v1.GroupSource;
 import dev.zerogate.proto.policy.v1.RemoteNetwork;
 import dev.zerogate.proto.policy.v1.Resource;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +36,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -48,11 +56,20 @@ import java.util.function.Function;
 public class PolicyAdminResource {
 
     private final Callers callers;
-    private final PolicyAdministration admin;
+    private final NetworkService networks;
+    private final ConnectorService connectors;
+    private final ResourceService resources;
+    private final GroupService groups;
+    private final AccessRuleService rules;
 
-    PolicyAdminResource(Callers callers, PolicyAdministration admin) {
+    PolicyAdminResource(Callers callers, NetworkService networks, ConnectorService connectors, ResourceService resources,
+                        GroupService groups, AccessRuleService rules) {
         this.callers = callers;
-        this.admin = admin;
+        this.networks = networks;
+        this.connectors = connectors;
+        this.resources = resources;
+        this.groups = groups;
+        this.rules = rules;
     }
 
     /** Runs {@code work} as the calling admin; failures become problem documents. */
@@ -82,23 +99,25 @@ public class PolicyAdminResource {
         return value.replace("\"", "");
     }
 
-    private static com.google.protobuf.FieldMask mask(String updateMask) {
+    private static List<String> mask(String updateMask) {
         if (updateMask == null || updateMask.isBlank()) {
             throw PolicyError.invalid("update_mask", "is required: ?update_mask=name,description or ?update_mask=*");
         }
-        return com.google.protobuf.FieldMask.newBuilder().addAllPaths(Arrays.stream(updateMask.split(","))
-                .map(String::strip).filter(p -> !p.isEmpty()).toList()).build();
+        return Arrays.stream(updateMask.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
     }
 
-    private static GroupSource groupSource(String source) {
+    /** "LOCAL" or "local", or the API's full name "GROUP_SOURCE_LOCAL"; empty or UNSPECIFIED for any. */
+    private static Optional<GroupSource> groupSource(String source) {
         if (source == null || source.isEmpty()) {
-            return GroupSource.GROUP_SOURCE_UNSPECIFIED;
+            return Optional.empty();
         }
-        try {
-            return GroupSource.valueOf(source.startsWith("GROUP_SOURCE_") ? source : "GROUP_SOURCE_" + source.toUpperCase(java.util.Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw PolicyError.invalid("source", "must be LOCAL or IDP_SYNC");
-        }
+        String name = source.startsWith("GROUP_SOURCE_") ? source.substring("GROUP_SOURCE_".length()) : source.toUpperCase(Locale.ROOT);
+        return switch (name) {
+            case "UNSPECIFIED" -> Optional.empty();
+            case "LOCAL" -> Optional.of(GroupSource.LOCAL);
+            case "IDP_SYNC" -> Optional.of(GroupSource.IDP_SYNC);
+            default -> throw PolicyError.invalid("source", "must be LOCAL or IDP_SYNC");
+        };
     }
 
     // RemoteNetwork
@@ -109,8 +128,8 @@ public class PolicyAdminResource {
     @Operation(summary = "List remote-networks, one page", description = "Proto3 JSON of zerogate.policy.v1.ListRemoteNetworksResponse.")
     public Uni<Response> listNetworks(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @QueryParam("page_size") @DefaultValue("0") int pageSize, @QueryParam("page_token") @DefaultValue("") String pageToken) {
-        return asAdmin(authorization, http, actor -> admin.listNetworks(pageSize, pageToken)
-                .map(page -> Response.ok(ProtoJson.page("remote_networks", page.items(), page.nextPageToken())).build()));
+        return asAdmin(authorization, http, actor -> networks.list(pageSize, pageToken)
+                .map(page -> Response.ok(ProtoJson.page("remote_networks", page.items().stream().map(PolicyMessages::toProto).toList(), page.nextPageToken())).build()));
     }
 
     @POST
@@ -118,8 +137,8 @@ public class PolicyAdminResource {
     @Tag(name = "remote-networks")
     @Operation(summary = "Create a RemoteNetwork", description = "Body: proto3 JSON of zerogate.policy.v1.RemoteNetwork; output-only fields are ignored.")
     public Uni<Response> createNetwork(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http, String body) {
-        return asAdmin(authorization, http, actor -> admin.createNetwork(actor, ProtoJson.parse(body, RemoteNetwork.newBuilder()).build())
-                .map(created -> entity(201, created, created.getEtag())));
+        return asAdmin(authorization, http, actor -> networks.create(actor, PolicyMessages.draft(ProtoJson.parse(body, RemoteNetwork.newBuilder()).build()))
+                .map(PolicyMessages::toProto).map(created -> entity(201, created, created.getEtag())));
     }
 
     @GET
@@ -128,7 +147,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Get one RemoteNetwork")
     public Uni<Response> getNetwork(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id) {
-        return asAdmin(authorization, http, actor -> admin.getNetwork(id).map(found -> entity(200, found, found.getEtag())));
+        return asAdmin(authorization, http, actor -> networks.get(id).map(PolicyMessages::toProto).map(found -> entity(200, found, found.getEtag())));
     }
 
     @PATCH
@@ -140,7 +159,7 @@ public class PolicyAdminResource {
         return asAdmin(authorization, http, actor -> {
             RemoteNetwork.Builder input = ProtoJson.parse(body, RemoteNetwork.newBuilder()).setId(id);
             input.setEtag(etag(ifMatch, input.getEtag()));
-            return admin.updateNetwork(actor, input.build(), mask(updateMask)).map(updated -> entity(200, updated, updated.getEtag()));
+            return networks.update(actor, PolicyMessages.draft(input.build()), mask(updateMask)).map(PolicyMessages::toProto).map(updated -> entity(200, updated, updated.getEtag()));
         });
     }
 
@@ -150,7 +169,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Delete a RemoteNetwork", description = "If-Match: the etag last read (optional).")
     public Uni<Response> deleteNetwork(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return asAdmin(authorization, http, actor -> admin.deleteNetwork(actor, id, etag(ifMatch, ""))
+        return asAdmin(authorization, http, actor -> networks.delete(actor, id, etag(ifMatch, ""))
                 .map(ignored -> Response.noContent().build()));
     }
 
@@ -163,8 +182,8 @@ public class PolicyAdminResource {
     public Uni<Response> listConnectors(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @QueryParam("page_size") @DefaultValue("0") int pageSize, @QueryParam("page_token") @DefaultValue("") String pageToken,
             @QueryParam("remote_network_id") @DefaultValue("") String remoteNetworkId) {
-        return asAdmin(authorization, http, actor -> admin.listConnectors(pageSize, pageToken, remoteNetworkId)
-                .map(page -> Response.ok(ProtoJson.page("connectors", page.items(), page.nextPageToken())).build()));
+        return asAdmin(authorization, http, actor -> connectors.list(pageSize, pageToken, remoteNetworkId)
+                .map(page -> Response.ok(ProtoJson.page("connectors", page.items().stream().map(PolicyMessages::toProto).toList(), page.nextPageToken())).build()));
     }
 
     @POST
@@ -172,8 +191,8 @@ public class PolicyAdminResource {
     @Tag(name = "connectors")
     @Operation(summary = "Create a Connector", description = "Body: proto3 JSON of zerogate.policy.v1.Connector; output-only fields are ignored.")
     public Uni<Response> createConnector(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http, String body) {
-        return asAdmin(authorization, http, actor -> admin.createConnector(actor, ProtoJson.parse(body, Connector.newBuilder()).build())
-                .map(created -> entity(201, created, created.getEtag())));
+        return asAdmin(authorization, http, actor -> connectors.create(actor, PolicyMessages.draft(ProtoJson.parse(body, Connector.newBuilder()).build()))
+                .map(PolicyMessages::toProto).map(created -> entity(201, created, created.getEtag())));
     }
 
     @GET
@@ -182,7 +201,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Get one Connector")
     public Uni<Response> getConnector(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id) {
-        return asAdmin(authorization, http, actor -> admin.getConnector(id).map(found -> entity(200, found, found.getEtag())));
+        return asAdmin(authorization, http, actor -> connectors.get(id).map(PolicyMessages::toProto).map(found -> entity(200, found, found.getEtag())));
     }
 
     @PATCH
@@ -194,7 +213,7 @@ public class PolicyAdminResource {
         return asAdmin(authorization, http, actor -> {
             Connector.Builder input = ProtoJson.parse(body, Connector.newBuilder()).setId(id);
             input.setEtag(etag(ifMatch, input.getEtag()));
-            return admin.updateConnector(actor, input.build(), mask(updateMask)).map(updated -> entity(200, updated, updated.getEtag()));
+            return connectors.update(actor, PolicyMessages.draft(input.build()), mask(updateMask)).map(PolicyMessages::toProto).map(updated -> entity(200, updated, updated.getEtag()));
         });
     }
 
@@ -204,7 +223,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Delete a Connector", description = "If-Match: the etag last read (optional).")
     public Uni<Response> deleteConnector(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return asAdmin(authorization, http, actor -> admin.deleteConnector(actor, id, etag(ifMatch, ""))
+        return asAdmin(authorization, http, actor -> connectors.delete(actor, id, etag(ifMatch, ""))
                 .map(ignored -> Response.noContent().build()));
     }
 
@@ -218,8 +237,8 @@ public class PolicyAdminResource {
             @QueryParam("page_size") @DefaultValue("0") int pageSize, @QueryParam("page_token") @DefaultValue("") String pageToken,
             @QueryParam("remote_network_id") @DefaultValue("") String remoteNetworkId,
             @QueryParam("query") @DefaultValue("") String query) {
-        return asAdmin(authorization, http, actor -> admin.listResources(pageSize, pageToken, remoteNetworkId, query)
-                .map(page -> Response.ok(ProtoJson.page("resources", page.items(), page.nextPageToken())).build()));
+        return asAdmin(authorization, http, actor -> resources.list(pageSize, pageToken, remoteNetworkId, query)
+                .map(page -> Response.ok(ProtoJson.page("resources", page.items().stream().map(PolicyMessages::toProto).toList(), page.nextPageToken())).build()));
     }
 
     @POST
@@ -227,8 +246,8 @@ public class PolicyAdminResource {
     @Tag(name = "resources")
     @Operation(summary = "Create a Resource", description = "Body: proto3 JSON of zerogate.policy.v1.Resource; output-only fields are ignored.")
     public Uni<Response> createResource(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http, String body) {
-        return asAdmin(authorization, http, actor -> admin.createResource(actor, ProtoJson.parse(body, Resource.newBuilder()).build())
-                .map(created -> entity(201, created, created.getEtag())));
+        return asAdmin(authorization, http, actor -> resources.create(actor, PolicyMessages.draft(ProtoJson.parse(body, Resource.newBuilder()).build()))
+                .map(PolicyMessages::toProto).map(created -> entity(201, created, created.getEtag())));
     }
 
     @GET
@@ -237,7 +256,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Get one Resource")
     public Uni<Response> getResource(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id) {
-        return asAdmin(authorization, http, actor -> admin.getResource(id).map(found -> entity(200, found, found.getEtag())));
+        return asAdmin(authorization, http, actor -> resources.get(id).map(PolicyMessages::toProto).map(found -> entity(200, found, found.getEtag())));
     }
 
     @PATCH
@@ -249,7 +268,7 @@ public class PolicyAdminResource {
         return asAdmin(authorization, http, actor -> {
             Resource.Builder input = ProtoJson.parse(body, Resource.newBuilder()).setId(id);
             input.setEtag(etag(ifMatch, input.getEtag()));
-            return admin.updateResource(actor, input.build(), mask(updateMask)).map(updated -> entity(200, updated, updated.getEtag()));
+            return resources.update(actor, PolicyMessages.draft(input.build()), mask(updateMask)).map(PolicyMessages::toProto).map(updated -> entity(200, updated, updated.getEtag()));
         });
     }
 
@@ -259,7 +278,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Delete a Resource", description = "If-Match: the etag last read (optional).")
     public Uni<Response> deleteResource(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return asAdmin(authorization, http, actor -> admin.deleteResource(actor, id, etag(ifMatch, ""))
+        return asAdmin(authorization, http, actor -> resources.delete(actor, id, etag(ifMatch, ""))
                 .map(ignored -> Response.noContent().build()));
     }
 
@@ -274,8 +293,8 @@ public class PolicyAdminResource {
             @QueryParam("source") @DefaultValue("") String source,
             @QueryParam("member_user_id") @DefaultValue("") String memberUserId,
             @QueryParam("member_service_account_id") @DefaultValue("") String memberServiceAccountId) {
-        return asAdmin(authorization, http, actor -> admin.listGroups(pageSize, pageToken, groupSource(source), memberUserId, memberServiceAccountId)
-                .map(page -> Response.ok(ProtoJson.page("groups", page.items(), page.nextPageToken())).build()));
+        return asAdmin(authorization, http, actor -> groups.list(pageSize, pageToken, groupSource(source), memberUserId, memberServiceAccountId)
+                .map(page -> Response.ok(ProtoJson.page("groups", page.items().stream().map(group -> PolicyMessages.toProto(group, false)).toList(), page.nextPageToken())).build()));
     }
 
     @POST
@@ -283,8 +302,8 @@ public class PolicyAdminResource {
     @Tag(name = "groups")
     @Operation(summary = "Create a Group", description = "Body: proto3 JSON of zerogate.policy.v1.Group; output-only fields are ignored.")
     public Uni<Response> createGroup(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http, String body) {
-        return asAdmin(authorization, http, actor -> admin.createGroup(actor, ProtoJson.parse(body, Group.newBuilder()).build())
-                .map(created -> entity(201, created, created.getEtag())));
+        return asAdmin(authorization, http, actor -> groups.create(actor, PolicyMessages.draft(ProtoJson.parse(body, Group.newBuilder()).build()))
+                .map(group -> PolicyMessages.toProto(group, true)).map(created -> entity(201, created, created.getEtag())));
     }
 
     @GET
@@ -293,7 +312,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Get one Group")
     public Uni<Response> getGroup(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id) {
-        return asAdmin(authorization, http, actor -> admin.getGroup(id).map(found -> entity(200, found, found.getEtag())));
+        return asAdmin(authorization, http, actor -> groups.get(id).map(group -> PolicyMessages.toProto(group, true)).map(found -> entity(200, found, found.getEtag())));
     }
 
     @PATCH
@@ -305,7 +324,7 @@ public class PolicyAdminResource {
         return asAdmin(authorization, http, actor -> {
             Group.Builder input = ProtoJson.parse(body, Group.newBuilder()).setId(id);
             input.setEtag(etag(ifMatch, input.getEtag()));
-            return admin.updateGroup(actor, input.build(), mask(updateMask)).map(updated -> entity(200, updated, updated.getEtag()));
+            return groups.update(actor, PolicyMessages.draft(input.build()), mask(updateMask)).map(group -> PolicyMessages.toProto(group, true)).map(updated -> entity(200, updated, updated.getEtag()));
         });
     }
 
@@ -315,7 +334,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Delete a Group", description = "If-Match: the etag last read (optional).")
     public Uni<Response> deleteGroup(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return asAdmin(authorization, http, actor -> admin.deleteGroup(actor, id, etag(ifMatch, ""))
+        return asAdmin(authorization, http, actor -> groups.delete(actor, id, etag(ifMatch, ""))
                 .map(ignored -> Response.noContent().build()));
     }
 
@@ -330,8 +349,8 @@ public class PolicyAdminResource {
             @QueryParam("group_id") @DefaultValue("") String groupId,
             @QueryParam("service_account_id") @DefaultValue("") String serviceAccountId,
             @QueryParam("resource_id") @DefaultValue("") String resourceId) {
-        return asAdmin(authorization, http, actor -> admin.listRules(pageSize, pageToken, groupId, serviceAccountId, resourceId)
-                .map(page -> Response.ok(ProtoJson.page("rules", page.items(), page.nextPageToken())).build()));
+        return asAdmin(authorization, http, actor -> rules.list(pageSize, pageToken, groupId, serviceAccountId, resourceId)
+                .map(page -> Response.ok(ProtoJson.page("rules", page.items().stream().map(PolicyMessages::toProto).toList(), page.nextPageToken())).build()));
     }
 
     @POST
@@ -339,8 +358,8 @@ public class PolicyAdminResource {
     @Tag(name = "access-rules")
     @Operation(summary = "Create a AccessRule", description = "Body: proto3 JSON of zerogate.policy.v1.AccessRule; output-only fields are ignored.")
     public Uni<Response> createRule(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http, String body) {
-        return asAdmin(authorization, http, actor -> admin.createRule(actor, ProtoJson.parse(body, AccessRule.newBuilder()).build())
-                .map(created -> entity(201, created, created.getEtag())));
+        return asAdmin(authorization, http, actor -> rules.create(actor, PolicyMessages.draft(ProtoJson.parse(body, AccessRule.newBuilder()).build()))
+                .map(PolicyMessages::toProto).map(created -> entity(201, created, created.getEtag())));
     }
 
     @GET
@@ -349,7 +368,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Get one AccessRule")
     public Uni<Response> getRule(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id) {
-        return asAdmin(authorization, http, actor -> admin.getRule(id).map(found -> entity(200, found, found.getEtag())));
+        return asAdmin(authorization, http, actor -> rules.get(id).map(PolicyMessages::toProto).map(found -> entity(200, found, found.getEtag())));
     }
 
     @PATCH
@@ -361,7 +380,7 @@ public class PolicyAdminResource {
         return asAdmin(authorization, http, actor -> {
             AccessRule.Builder input = ProtoJson.parse(body, AccessRule.newBuilder()).setId(id);
             input.setEtag(etag(ifMatch, input.getEtag()));
-            return admin.updateRule(actor, input.build(), mask(updateMask)).map(updated -> entity(200, updated, updated.getEtag()));
+            return rules.update(actor, PolicyMessages.draft(input.build()), mask(updateMask)).map(PolicyMessages::toProto).map(updated -> entity(200, updated, updated.getEtag()));
         });
     }
 
@@ -371,7 +390,7 @@ public class PolicyAdminResource {
     @Operation(summary = "Delete a AccessRule", description = "If-Match: the etag last read (optional).")
     public Uni<Response> deleteRule(@HeaderParam("Authorization") String authorization, @Context HttpServerRequest http,
             @PathParam("id") String id, @HeaderParam("If-Match") String ifMatch) {
-        return asAdmin(authorization, http, actor -> admin.deleteRule(actor, id, etag(ifMatch, ""))
+        return asAdmin(authorization, http, actor -> rules.delete(actor, id, etag(ifMatch, ""))
                 .map(ignored -> Response.noContent().build()));
     }
 }

@@ -1,8 +1,6 @@
 package dev.zerogate.policy.rest;
 
 import dev.zerogate.policy.service.PolicyError;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
@@ -33,21 +31,6 @@ final class Problems {
                 case UNAVAILABLE -> 503;
             };
             return problem(status, e.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), e.getMessage(), e.field());
-        }
-        if (failure instanceof StatusRuntimeException e) {
-            Status status = e.getStatus();
-            int http = switch (status.getCode()) {
-                case UNAUTHENTICATED -> 401;
-                case PERMISSION_DENIED -> 403;
-                case INVALID_ARGUMENT -> 400;
-                case NOT_FOUND -> 404;
-                case ALREADY_EXISTS, FAILED_PRECONDITION -> 409;
-                case RESOURCE_EXHAUSTED -> 429;
-                case UNAVAILABLE -> 503;
-                default -> 500;
-            };
-            return problem(http, status.getCode().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'),
-                    http == 500 ? "internal error" : String.valueOf(status.getDescription()), "");
         }
         if (failure instanceof PgException pg && "23505".equals(pg.getSqlState())) {
             return problem(409, "already-exists", "a name, address or alias is already taken", "");

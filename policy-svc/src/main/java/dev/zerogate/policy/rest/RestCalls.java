@@ -1,9 +1,9 @@
 package dev.zerogate.policy.rest;
 
-import dev.zerogate.policy.grpc.Callers;
+import dev.zerogate.policy.caller.Callers;
 import io.vertx.core.http.HttpServerRequest;
 
-/** The REST caller, in the shape the gRPC adapters use, so both share {@link Callers}. */
+/** The REST caller as {@link Callers} reads it: the bearer token, the peer address and the request id from the HTTP request. */
 final class RestCalls {
 
     private static final String BEARER = "Bearer ";

@@ -1,29 +1,27 @@
 package dev.zerogate.policy.service;
 
-import com.google.protobuf.Struct;
-import com.google.protobuf.Value;
+import dev.zerogate.policy.Actor;
+import dev.zerogate.policy.AuditRecord;
+import dev.zerogate.policy.ResourceRecord;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.policy.engine.Decision;
-import dev.zerogate.policy.engine.Device;
-import dev.zerogate.policy.engine.OperatingSystem;
-import dev.zerogate.policy.engine.PostureFlag;
-import dev.zerogate.policy.engine.Protocol;
-import dev.zerogate.policy.engine.ReachableResource;
-import dev.zerogate.policy.engine.Subject;
+import dev.zerogate.policy.engine.conditions.OperatingSystem;
+import dev.zerogate.policy.engine.decision.Decision;
+import dev.zerogate.policy.engine.decision.DenyReason;
+import dev.zerogate.policy.engine.decision.ReachableResource;
+import dev.zerogate.policy.engine.model.AccessRule;
+import dev.zerogate.policy.engine.model.Device;
+import dev.zerogate.policy.engine.model.PostureFlag;
+import dev.zerogate.policy.engine.model.Protocol;
+import dev.zerogate.policy.engine.model.Resource;
+import dev.zerogate.policy.engine.model.Subject;
 import dev.zerogate.policy.grant.GrantIssuer;
+import dev.zerogate.policy.grant.GrantIssuer.IssuedGrant;
 import dev.zerogate.policy.grant.GrantRequest;
 import dev.zerogate.policy.store.PolicyState;
 import dev.zerogate.policy.store.PolicyStore;
-import dev.zerogate.proto.policy.v1.AccessGrant;
-import dev.zerogate.proto.policy.v1.AllowingRule;
-import dev.zerogate.proto.policy.v1.AuditEvent;
-import dev.zerogate.proto.policy.v1.AuditOutcome;
-import dev.zerogate.proto.policy.v1.AuthorizeRequest;
-import dev.zerogate.proto.policy.v1.AuthorizeResponse;
-import dev.zerogate.proto.policy.v1.DenyReason;
-import dev.zerogate.proto.policy.v1.ListMyResourcesRequest;
 import dev.zerogate.servicekit.token.PrincipalKind;
 import dev.zerogate.servicekit.token.VerifiedAccessToken;
+import io.vertx.core.json.JsonObject;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -32,6 +30,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -49,6 +48,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class Authorization {
+
+    /**
+     * A flow the caller wants to open.
+     *
+     * @param destination a host name or an IP address, as the caller wrote it
+     * @param protocol the transport protocol; UNSPECIFIED is refused
+     * @param port 1 to 65535 for TCP and UDP, 0 for ICMP; the API's unsigned number, so a huge one is out of range
+     * @param deviceId the device the caller's token is bound to; empty for none
+     */
+    public record Request(String destination, Protocol protocol, long port, String deviceId) {}
+
+    /**
+     * The answer: only what the caller may be told (never a concealed match).
+     *
+     * @param decisionId the id of the decision and of its audit event
+     * @param denyReason UNSPECIFIED on PERMIT
+     * @param ruleId the rule the engine named, also when this answer denies what it permitted (a
+     *     permit without a device key)
+     * @param resource the resource the engine named, likewise
+     * @param grant the signed grant of a PERMIT
+     */
+    public record Answer(boolean permit, String decisionId, String reason, DenyReason denyReason, Optional<String> ruleId,
+                         Optional<Resource> resource, Optional<IssuedGrant> grant) {}
+
+    /**
+     * A resource the caller may reach, as ListMyResources shows it.
+     *
+     * @param resource the resource as stored
+     * @param networkName its remote network's name; empty if the network is gone
+     * @param reachable how the caller is given it and what keeps it from reaching it now
+     */
+    public record MyResource(ResourceRecord resource, String networkName, ReachableResource reachable) {}
 
     private final PolicyStore store;
     private final AuditLog audit;
@@ -71,99 +102,105 @@ public class Authorization {
      * @param deviceFacts what identity-svc knows of the caller's device (see DeviceDirectory), if
      *     it names one; without them its posture counts as unknown
      */
-    public AuthorizeResponse authorize(VerifiedAccessToken caller, Actor actor, AuthorizeRequest request, Optional<Device> deviceFacts) {
-        Subject subject = subject(caller, request.getDeviceId());
+    public Answer authorize(VerifiedAccessToken caller, Actor actor, Request request, Optional<Device> deviceFacts) {
+        Subject subject = subject(caller, request.deviceId());
         throttle(caller.subject());
-        Protocol protocol = switch (request.getProtocol()) {
-            case PROTOCOL_TCP -> Protocol.TCP;
-            case PROTOCOL_UDP -> Protocol.UDP;
-            case PROTOCOL_ICMP -> Protocol.ICMP;
-            default -> throw PolicyError.invalid("protocol", "is required: PROTOCOL_TCP, PROTOCOL_UDP or PROTOCOL_ICMP");
-        };
+        Protocol protocol = request.protocol();
+        if (protocol == Protocol.UNSPECIFIED) {
+            throw PolicyError.invalid("protocol", "is required: PROTOCOL_TCP, PROTOCOL_UDP or PROTOCOL_ICMP");
+        }
         Instant now = clock.instant();
         PolicyState state = store.current();
-        // uint32 on the wire: a huge value arrives negative; keep it out of range rather than wrap.
-        int port = request.getPort() < 0 ? Integer.MAX_VALUE : request.getPort();
+        // Unsigned on the wire: a value past an int is out of range, not negative.
+        int port = request.port() > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) request.port();
         Optional<Device> device = subject.deviceId().isEmpty() ? Optional.empty() : deviceFacts.or(() -> device(subject));
-        Decision decision = state.snapshot().decide(subject, device, request.getDestination(), port, protocol, now);
+        Decision decision = state.snapshot().decide(subject, device, request.destination(), port, protocol, now);
         if (decision.invalidRequest()) {
             throw new PolicyError(PolicyError.Kind.INVALID_ARGUMENT, "", decision.reason());
         }
         String decisionId = UUID.randomUUID().toString();
-        Optional<AccessGrant> grant = Optional.empty();
-        DenyReason denyReason = DenyReason.valueOf("DENY_REASON_" + decision.denyReason().name());
+        Optional<IssuedGrant> grant = Optional.empty();
+        DenyReason denyReason = decision.denyReason();
         String reason = decision.reason();
         boolean permit = decision.isPermit();
         if (permit) {
             if (caller.deviceKeyThumbprint().isEmpty()) {
                 // A grant is bound to the key of the caller's end-to-end session; without one it is useless.
                 permit = false;
-                denyReason = DenyReason.DENY_REASON_DEVICE_REQUIRED;
+                denyReason = DenyReason.DEVICE_REQUIRED;
                 reason = decision.reason() + ", but your sign-in is not bound to a device key, and grants are: sign in with "
                         + "`zerogate login` on an enrolled device";
             } else {
                 var resource = decision.resource().orElseThrow();
                 grant = Optional.of(grants.issue(new GrantRequest(decisionId, caller.subject(), caller.sessionId(), resource.networkId(),
-                        resource.id(), decision.rule().orElseThrow().id(), request.getDestination(),
+                        resource.id(), decision.rule().orElseThrow().id(), request.destination(),
                         protocol.name().toLowerCase(Locale.ROOT), protocol == Protocol.ICMP ? 0 : port, caller.deviceId(),
                         caller.deviceKeyThumbprint().get(), now, decision.notAfter())));
             }
         }
-        if (!audit.offerDecision(auditEvent(actor, decisionId, decision, permit, denyReason, reason, request))) {
+        if (!audit.offerDecision(auditEvent(actor, decisionId, decision, permit, denyReason, reason, request, port))) {
             throw new PolicyError(PolicyError.Kind.UNAVAILABLE, "", "decisions cannot be audited right now (queue full): retry shortly");
         }
-        AuthorizeResponse.Builder response = AuthorizeResponse.newBuilder()
-                .setDecision(permit ? dev.zerogate.proto.policy.v1.Decision.DECISION_PERMIT : dev.zerogate.proto.policy.v1.Decision.DECISION_DENY)
-                .setDecisionId(decisionId)
-                .setReason(reason)
-                .setDenyReason(permit ? DenyReason.DENY_REASON_UNSPECIFIED : denyReason);
-        decision.rule().ifPresent(rule -> response.setMatchedRuleId(rule.id()));
-        decision.resource().ifPresent(resource -> response.setResourceId(resource.id()).setRemoteNetworkId(resource.networkId()));
-        grant.ifPresent(response::setGrant);
-        return response.build();
+        return new Answer(permit, decisionId, reason, permit ? DenyReason.UNSPECIFIED : denyReason,
+                decision.rule().map(AccessRule::id), decision.resource(), grant);
     }
 
-    private AuditEvent auditEvent(Actor actor, String decisionId, Decision decision, boolean permit, DenyReason denyReason,
-                                  String reason, AuthorizeRequest request) {
-        Struct.Builder details = Struct.newBuilder()
-                .putFields("destination", Value.newBuilder().setStringValue(request.getDestination()).build())
-                .putFields("protocol", Value.newBuilder().setStringValue(request.getProtocol().name()).build())
-                .putFields("port", Value.newBuilder().setNumberValue(request.getPort()).build())
-                .putFields("deny_reason", Value.newBuilder().setStringValue(permit ? "" : denyReason.name()).build());
-        AuditEvent.Builder event = audit.event(actor, "policy.authorize",
-                permit ? AuditOutcome.AUDIT_OUTCOME_PERMIT : AuditOutcome.AUDIT_OUTCOME_DENY).setId(decisionId).setReason(reason);
+    private AuditRecord auditEvent(Actor actor, String decisionId, Decision decision, boolean permit, DenyReason denyReason,
+                                   String reason, Request request, int port) {
+        JsonObject details = new JsonObject()
+                .put("destination", request.destination())
+                .put("protocol", apiName(request.protocol()))
+                // A number in the details is a JSON number as protobuf's Struct keeps it: a double.
+                .put("port", (double) port)
+                .put("deny_reason", permit ? "" : apiName(denyReason));
+        decision.concealed().ifPresent(concealed -> details.put("concealed", concealed.reason()));
         // The audit log may name what the caller was not told: the resource behind a concealed match.
-        decision.resource().or(() -> decision.concealed().map(Decision.Concealed::resource)).ifPresent(resource ->
-                event.setTarget(AuditLog.target("resource", resource.id(), resource.name())));
-        decision.concealed().ifPresent(concealed -> details.putFields("concealed",
-                Value.newBuilder().setStringValue(concealed.reason()).build()));
-        decision.rule().ifPresent(rule -> event.setRuleId(rule.id()));
-        return event.setDetails(details).build();
+        AuditRecord.Target target = decision.resource().or(() -> decision.concealed().map(Decision.Concealed::resource))
+                .map(resource -> new AuditRecord.Target("resource", resource.id(), resource.name()))
+                .orElse(AuditRecord.NO_TARGET);
+        return audit.event(decisionId, actor, "policy.authorize", permit ? AuditRecord.Outcome.PERMIT : AuditRecord.Outcome.DENY,
+                target, reason, decision.rule().map(AccessRule::id).orElse(""), details.encode());
+    }
+
+    /** The protocol as the contract names it, for the audit log's details. */
+    static String apiName(Protocol protocol) {
+        return switch (protocol) {
+            case TCP -> "PROTOCOL_TCP";
+            case UDP -> "PROTOCOL_UDP";
+            case ICMP -> "PROTOCOL_ICMP";
+            case UNSPECIFIED -> "PROTOCOL_UNSPECIFIED";
+        };
+    }
+
+    /** The deny reason as the contract names it, for the audit log's details. */
+    static String apiName(DenyReason reason) {
+        return switch (reason) {
+            case UNSPECIFIED -> "DENY_REASON_UNSPECIFIED";
+            case NO_MATCHING_RESOURCE -> "DENY_REASON_NO_MATCHING_RESOURCE";
+            case PORT_NOT_ALLOWED -> "DENY_REASON_PORT_NOT_ALLOWED";
+            case NO_MATCHING_RULE -> "DENY_REASON_NO_MATCHING_RULE";
+            case MFA_REQUIRED -> "DENY_REASON_MFA_REQUIRED";
+            case AUTH_TOO_OLD -> "DENY_REASON_AUTH_TOO_OLD";
+            case DEVICE_REQUIRED -> "DENY_REASON_DEVICE_REQUIRED";
+            case DEVICE_POSTURE -> "DENY_REASON_DEVICE_POSTURE";
+            case OUTSIDE_TIME_WINDOW -> "DENY_REASON_OUTSIDE_TIME_WINDOW";
+            case RULE_EXPIRED -> "DENY_REASON_RULE_EXPIRED";
+        };
     }
 
     /** Resources the caller may reach, with why, one page ordered by the name to use. */
-    public Page<dev.zerogate.proto.policy.v1.ReachableResource> listMyResources(VerifiedAccessToken caller, ListMyResourcesRequest request,
-                                                                              Optional<Device> deviceFacts) {
-        Subject subject = subject(caller, request.getDeviceId());
+    public Page<MyResource> listMyResources(VerifiedAccessToken caller, String deviceId, int pageSize, String pageToken,
+                                            Optional<Device> deviceFacts) {
+        Subject subject = subject(caller, deviceId);
         PolicyState state = store.current();
         Optional<Device> device = subject.deviceId().isEmpty() ? Optional.empty() : deviceFacts.or(() -> device(subject));
         List<ReachableResource> reachable = state.snapshot().listMyResources(subject, device, clock.instant());
-        List<dev.zerogate.proto.policy.v1.ReachableResource> protos = reachable.stream().map(item -> {
-            var stored = state.resources().get(item.resource().id());
+        List<MyResource> mine = reachable.stream().map(item -> {
             var network = state.networks().get(item.resource().networkId());
-            var builder = dev.zerogate.proto.policy.v1.ReachableResource.newBuilder()
-                    .setResource(stored.proto())
-                    .setRemoteNetworkName(network == null ? "" : network.getName())
-                    .setConnectName(item.connectName())
-                    .addAllUnmetConditions(item.unmetConditions());
-            for (var rule : item.allowedBy()) {
-                builder.addAllowedBy(AllowingRule.newBuilder().setRuleId(rule.ruleId()).setRuleName(rule.ruleName())
-                        .setViaGroupId(rule.viaGroupId().orElse("")).setViaGroupName(rule.viaGroupName().orElse("")));
-            }
-            return builder.build();
+            return new MyResource(state.resources().get(item.resource().id()).record(), network == null ? "" : network.name(), item);
         }).toList();
-        return Paging.page(protos, r -> r.getConnectName() + "\u0000" + r.getResource().getId(), request.getPageSize(),
-                request.getPageToken(), "mine|" + caller.subject() + "|" + request.getDeviceId());
+        return Paging.page(mine, r -> r.reachable().connectName() + "\u0000" + r.resource().id(), pageSize, pageToken,
+                "mine|" + caller.subject() + "|" + deviceId);
     }
 
     /** The caller as the engine sees it, after checking the device it names is the token's. */
@@ -182,7 +219,7 @@ public class Authorization {
                     : "device_id names a device, but your access token is not bound to one: sign in on that device");
         }
         return caller.kind() == PrincipalKind.USER
-                ? Subject.user(caller.subject(), caller.groups(), java.util.Set.copyOf(caller.authenticationMethods()),
+                ? Subject.user(caller.subject(), caller.groups(), Set.copyOf(caller.authenticationMethods()),
                         caller.authenticatedAt(), bound.orElse(null))
                 : Subject.serviceAccount(caller.subject(), caller.authenticatedAt(), bound.orElse(null));
     }

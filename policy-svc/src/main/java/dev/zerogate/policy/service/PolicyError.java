@@ -1,6 +1,6 @@
 package dev.zerogate.policy.service;
 
-import dev.zerogate.policy.engine.PolicyProblem;
+import dev.zerogate.policy.engine.validation.PolicyProblem;
 
 /**
  * A request policy-svc refuses, with a message for the person who sent it. The gRPC adapter

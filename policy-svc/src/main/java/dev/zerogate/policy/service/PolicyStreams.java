@@ -1,28 +1,19 @@
 package dev.zerogate.policy.service;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.zerogate.policy.GroupRecord;
+import dev.zerogate.policy.ResourceRecord;
+import dev.zerogate.policy.RevocationRecord;
+import dev.zerogate.policy.RuleRecord;
+import dev.zerogate.policy.StreamEvent;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.policy.engine.proto.EngineMapping;
+import dev.zerogate.policy.engine.model.GroupSource;
 import dev.zerogate.policy.store.LogEntry;
 import dev.zerogate.policy.store.PolicyState;
 import dev.zerogate.policy.store.PolicyStore;
-import dev.zerogate.proto.policy.v1.AccessRule;
-import dev.zerogate.proto.policy.v1.AccessRuleDeleted;
-import dev.zerogate.proto.policy.v1.AccessRuleUpserted;
-import dev.zerogate.proto.policy.v1.Group;
-import dev.zerogate.proto.policy.v1.GroupMembershipChanged;
-import dev.zerogate.proto.policy.v1.KeepAlive;
-import dev.zerogate.proto.policy.v1.PolicyEvent;
-import dev.zerogate.proto.policy.v1.Resource;
-import dev.zerogate.proto.policy.v1.ResourceDeleted;
-import dev.zerogate.proto.policy.v1.ResourceUpserted;
-import dev.zerogate.proto.policy.v1.ResyncRequired;
-import dev.zerogate.proto.policy.v1.Revocation;
-import dev.zerogate.proto.policy.v1.SnapshotBegin;
-import dev.zerogate.proto.policy.v1.SnapshotEnd;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,6 +23,7 @@ import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
@@ -98,10 +90,10 @@ public class PolicyStreams {
     }
 
     /** A stream for {@code scope}: a snapshot when {@code resumeAfter} is 0, else the changes after it. */
-    public Multi<PolicyEvent> watch(Scope scope, long resumeAfter) {
-        return Multi.createFrom().<PolicyEvent>emitter(emitter -> new Subscription(scope, emitter).start(resumeAfter))
+    public Multi<StreamEvent> watch(Scope scope, long resumeAfter) {
+        return Multi.createFrom().<StreamEvent>emitter(emitter -> new Subscription(scope, emitter).start(resumeAfter))
                 .onOverflow().buffer(config.stream().maxLag())
-                .onFailure(io.smallrye.mutiny.subscription.BackPressureFailure.class)
+                .onFailure(BackPressureFailure.class)
                 .transform(e -> new StreamEnded(PolicyError.Kind.RESOURCE_EXHAUSTED, "you fell more than " + config.stream().maxLag()
                         + " events behind: reconnect and resume from the last sequence you applied"));
     }
@@ -115,7 +107,7 @@ public class PolicyStreams {
     /** One subscriber's stream. Every emission goes through {@code this}'s monitor, in order. */
     private final class Subscription {
         private final Scope scope;
-        private final MultiEmitter<? super PolicyEvent> emitter;
+        private final MultiEmitter<? super StreamEvent> emitter;
         private final Deque<List<LogEntry>> waiting = new ArrayDeque<>();
         private final List<Runnable> stops = new ArrayList<>();
         private boolean live;
@@ -125,7 +117,7 @@ public class PolicyStreams {
         private long lastEmitMillis = System.currentTimeMillis();
         private long keepAliveTimer = -1;
 
-        Subscription(Scope scope, MultiEmitter<? super PolicyEvent> emitter) {
+        Subscription(Scope scope, MultiEmitter<? super StreamEvent> emitter) {
             this.scope = scope;
             this.emitter = emitter;
         }
@@ -193,30 +185,29 @@ public class PolicyStreams {
         }
 
         private synchronized void sendSnapshot(PolicyState state) {
-            List<PolicyEvent> items = new ArrayList<>();
+            List<StreamEvent> items = new ArrayList<>();
             for (var stored : state.resources().values()) {
-                if (inScope(Set.of(stored.proto().getRemoteNetworkId()))) {
-                    items.add(item(stored.changeSequence(), PolicyEvent.newBuilder().setResourceUpserted(
-                            ResourceUpserted.newBuilder().setResource(stored.proto()))));
+                ResourceRecord resource = stored.record();
+                if (inScope(Set.of(resource.networkId()))) {
+                    items.add(item(resource.changeSequence(), new StreamEvent.ResourceUpserted(resource)));
                 }
             }
             for (var stored : state.rules().values()) {
-                if (inScope(state.networksOf(stored.proto()))) {
-                    items.add(item(stored.changeSequence(), PolicyEvent.newBuilder().setRuleUpserted(
-                            AccessRuleUpserted.newBuilder().setRule(stored.proto()))));
+                RuleRecord rule = stored.record();
+                if (inScope(state.networksOf(rule))) {
+                    items.add(item(rule.changeSequence(), new StreamEvent.RuleUpserted(rule)));
                 }
             }
             for (var stored : state.groups().values()) {
-                items.add(item(stored.changeSequence(), membership(stored.proto(), false)));
+                items.add(item(stored.record().changeSequence(), membership(stored.record())));
             }
             for (var stored : state.revocations().values()) {
-                items.add(item(stored.changeSequence(), PolicyEvent.newBuilder().setRevocation(stored.proto())));
+                items.add(item(stored.changeSequence(), new StreamEvent.Revoked(stored.revocation())));
             }
-            items.sort(java.util.Comparator.comparingLong(PolicyEvent::getSequence));
-            emit(marker().setSnapshotBegin(SnapshotBegin.newBuilder().setSnapshotSequence(state.sequence())
-                    .setEstimatedItemCount(items.size())).build());
+            items.sort(Comparator.comparingLong(StreamEvent::sequence));
+            emit(marker(new StreamEvent.SnapshotBegin(state.sequence(), items.size())));
             items.forEach(this::emit);
-            emit(marker().setSnapshotEnd(SnapshotEnd.newBuilder().setSnapshotSequence(state.sequence()).setItemCount(items.size())).build());
+            emit(marker(new StreamEvent.SnapshotEnd(state.sequence(), items.size())));
         }
 
         private boolean inScope(Set<String> networks) {
@@ -229,108 +220,83 @@ public class PolicyStreams {
                 return;
             }
             lastSent = entry.sequence();
-            try {
-                toEvent(entry).ifPresent(event -> {
-                    emit(event);
-                    if (event.hasRevocation() && revokesSubscriber(event.getRevocation())) {
-                        end(new StreamEnded(PolicyError.Kind.PERMISSION_DENIED, "this connector was revoked: "
-                                + event.getRevocation().getReason()));
-                    }
-                });
-            } catch (InvalidProtocolBufferException e) {
-                end(new IllegalStateException("policy_log entry " + entry.sequence() + " does not parse", e));
-            }
+            toEvent(entry).ifPresent(event -> {
+                emit(event);
+                if (event.body() instanceof StreamEvent.Revoked revoked && revokesSubscriber(revoked.revocation())) {
+                    end(new StreamEnded(PolicyError.Kind.PERMISSION_DENIED, "this connector was revoked: "
+                            + revoked.revocation().reason()));
+                }
+            });
         }
 
-        private boolean revokesSubscriber(Revocation revocation) {
-            return scope.connectorId().map(id -> revocation.getConnectorId().equals(id)).orElse(false);
+        private boolean revokesSubscriber(RevocationRecord revocation) {
+            return revocation.target() == RevocationRecord.Target.CONNECTOR
+                    && scope.connectorId().map(id -> revocation.subjectId().equals(id)).orElse(false);
         }
 
-        private Optional<PolicyEvent> toEvent(LogEntry entry) throws InvalidProtocolBufferException {
-            PolicyEvent.Builder event = PolicyEvent.newBuilder().setSequence(entry.sequence())
-                    .setCommittedAt(EngineMapping.timestamp(entry.committedAt()));
+        private Optional<StreamEvent> toEvent(LogEntry entry) {
             Predicate<Set<String>> in = this::inScope;
-            switch (entry.kind()) {
+            Optional<StreamEvent.Body> body = switch (entry.kind()) {
                 case RESOURCE_UPSERTED -> {
-                    Resource resource = Resource.parseFrom(entry.payload());
+                    ResourceRecord resource = (ResourceRecord) entry.payload();
                     if (in.test(entry.networkIds())) {
-                        return Optional.of(event.setResourceUpserted(ResourceUpserted.newBuilder().setResource(resource)).build());
+                        yield Optional.of(new StreamEvent.ResourceUpserted(resource));
                     }
-                    if (in.test(entry.previousNetworkIds())) {
-                        return Optional.of(event.setResourceDeleted(ResourceDeleted.newBuilder().setResourceId(resource.getId())
-                                .setRemoteNetworkId(entry.previousNetworkIds().iterator().next())).build());
-                    }
-                    return Optional.empty();
+                    yield in.test(entry.previousNetworkIds())
+                            ? Optional.of(new StreamEvent.ResourceDeleted(resource.id(), entry.previousNetworkIds().iterator().next()))
+                            : Optional.empty();
                 }
                 case RESOURCE_DELETED -> {
-                    Resource resource = Resource.parseFrom(entry.payload());
-                    return in.test(entry.previousNetworkIds())
-                            ? Optional.of(event.setResourceDeleted(ResourceDeleted.newBuilder().setResourceId(resource.getId())
-                                    .setRemoteNetworkId(resource.getRemoteNetworkId())).build())
+                    ResourceRecord resource = (ResourceRecord) entry.payload();
+                    yield in.test(entry.previousNetworkIds())
+                            ? Optional.of(new StreamEvent.ResourceDeleted(resource.id(), resource.networkId()))
                             : Optional.empty();
                 }
                 case RULE_UPSERTED -> {
-                    AccessRule rule = AccessRule.parseFrom(entry.payload());
+                    RuleRecord rule = (RuleRecord) entry.payload();
                     if (in.test(entry.networkIds())) {
-                        return Optional.of(event.setRuleUpserted(AccessRuleUpserted.newBuilder().setRule(rule)).build());
+                        yield Optional.of(new StreamEvent.RuleUpserted(rule));
                     }
-                    if (in.test(entry.previousNetworkIds())) {
-                        return Optional.of(event.setRuleDeleted(AccessRuleDeleted.newBuilder().setRuleId(rule.getId())).build());
-                    }
-                    return Optional.empty();
+                    yield in.test(entry.previousNetworkIds()) ? Optional.of(new StreamEvent.RuleDeleted(rule.id())) : Optional.empty();
                 }
-                case RULE_DELETED -> {
-                    return in.test(entry.previousNetworkIds()) || scope.all()
-                            ? Optional.of(event.setRuleDeleted(AccessRuleDeleted.newBuilder().setRuleId(entry.entityId())).build())
-                            : Optional.empty();
-                }
-                case GROUP_UPSERTED -> {
-                    return Optional.of(event.setGroupMembershipChanged(membership(Group.parseFrom(entry.payload()), false)
-                            .getGroupMembershipChanged()).build());
-                }
-                case GROUP_DELETED -> {
-                    return Optional.of(event.setGroupMembershipChanged(GroupMembershipChanged.newBuilder()
-                            .setGroupId(entry.entityId()).setGroupDeleted(true)).build());
-                }
-                case REVOCATION -> {
-                    return Optional.of(event.setRevocation(Revocation.parseFrom(entry.payload())).build());
-                }
-                default -> {
-                    // Networks and connectors are not part of the enforcement points' copy.
-                    return Optional.empty();
-                }
-            }
+                case RULE_DELETED -> in.test(entry.previousNetworkIds()) || scope.all()
+                        ? Optional.of(new StreamEvent.RuleDeleted(entry.entityId()))
+                        : Optional.empty();
+                case GROUP_UPSERTED -> Optional.of(membership((GroupRecord) entry.payload()));
+                case GROUP_DELETED -> Optional.of(new StreamEvent.MembershipChanged(entry.entityId(), true, GroupSource.UNSPECIFIED,
+                        List.of()));
+                case REVOCATION -> Optional.of(new StreamEvent.Revoked((RevocationRecord) entry.payload()));
+                // Networks and connectors are not part of the enforcement points' copy.
+                case NETWORK_UPSERTED, NETWORK_DELETED, CONNECTOR_UPSERTED, CONNECTOR_DELETED -> Optional.empty();
+            };
+            return body.map(b -> new StreamEvent(entry.sequence(), entry.committedAt(), b));
         }
 
-        private PolicyEvent.Builder membership(Group group, boolean deleted) {
-            GroupMembershipChanged.Builder change = GroupMembershipChanged.newBuilder().setGroupId(group.getId()).setGroupDeleted(deleted)
-                    .setSource(group.getSource());
-            group.getMembersList().forEach(member -> change.addMembers(member.toBuilder().clearDisplayName()));
-            return PolicyEvent.newBuilder().setGroupMembershipChanged(change);
+        private StreamEvent.MembershipChanged membership(GroupRecord group) {
+            return new StreamEvent.MembershipChanged(group.id(), false, group.spec().source(), group.spec().members());
         }
 
-        private PolicyEvent item(long sequence, PolicyEvent.Builder event) {
-            return event.setSequence(sequence).setCommittedAt(EngineMapping.timestamp(clock.instant())).build();
+        private StreamEvent item(long sequence, StreamEvent.Body body) {
+            return new StreamEvent(sequence, clock.instant(), body);
         }
 
-        private PolicyEvent.Builder marker() {
-            return PolicyEvent.newBuilder().setSequence(0).setCommittedAt(EngineMapping.timestamp(clock.instant()));
+        private StreamEvent marker(StreamEvent.Body body) {
+            return new StreamEvent(0, clock.instant(), body);
         }
 
         private synchronized void resync(long oldest, long headSequence, String reason) {
-            emit(marker().setResyncRequired(ResyncRequired.newBuilder().setOldestRetainedSequence(oldest)
-                    .setHeadSequence(headSequence).setReason(reason)).build());
+            emit(marker(new StreamEvent.ResyncRequired(oldest, headSequence, reason)));
             ended = true;
             emitter.complete();
         }
 
         private synchronized void keepAlive(long interval) {
             if (!ended && live && System.currentTimeMillis() - lastEmitMillis >= interval - 50) {
-                emit(marker().setKeepAlive(KeepAlive.newBuilder().setHeadSequence(head)).build());
+                emit(marker(new StreamEvent.KeepAlive(head)));
             }
         }
 
-        private void emit(PolicyEvent event) {
+        private void emit(StreamEvent event) {
             if (!ended) {
                 lastEmitMillis = System.currentTimeMillis();
                 emitter.emit(event);

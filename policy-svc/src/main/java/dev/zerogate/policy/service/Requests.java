@@ -1,8 +1,7 @@
 package dev.zerogate.policy.service;
 
-import com.google.protobuf.FieldMask;
-
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -58,15 +57,15 @@ public final class Requests {
     }
 
     /**
-     * The paths an update changes: "*" means every mutable path; an empty mask, or a path that
-     * is not mutable, is refused.
+     * The paths an update changes, from the request's update_mask: "*" means every mutable path;
+     * an empty mask, or a path that is not mutable, is refused.
      */
-    public static Set<String> mask(FieldMask mask, Set<String> mutable) {
-        if (mask.getPathsCount() == 0) {
+    public static Set<String> mask(List<String> mask, Set<String> mutable) {
+        if (mask.isEmpty()) {
             throw PolicyError.invalid("update_mask", "is required: name the fields to change, or \"*\" for all");
         }
         Set<String> paths = new LinkedHashSet<>();
-        for (String path : mask.getPathsList()) {
+        for (String path : mask) {
             if (path.equals("*")) {
                 paths.addAll(mutable);
             } else if (mutable.contains(path) || mutable.stream().anyMatch(m -> path.startsWith(m + "."))) {

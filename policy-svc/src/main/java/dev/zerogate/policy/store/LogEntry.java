@@ -1,7 +1,10 @@
 package dev.zerogate.policy.store;
 
+import dev.zerogate.policy.PolicyRecord;
+
 import java.time.Instant;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * One committed change of the policy, as every replica reads it from policy_log.
@@ -14,10 +17,10 @@ import java.util.Set;
  *     network, the networks of a rule's resources, a connector's network); empty for changes
  *     that concern every network (groups, revocations) and for deletions
  * @param previousNetworkIds the networks it concerned before the change
- * @param payload the protobuf encoding described by {@link LogKind}
+ * @param payload the record {@link LogKind} describes
  */
 public record LogEntry(long sequence, Instant committedAt, LogKind kind, String entityId, Set<String> networkIds,
-                       Set<String> previousNetworkIds, byte[] payload) {
+                       Set<String> previousNetworkIds, PolicyRecord payload) {
 
     public LogEntry {
         networkIds = Set.copyOf(networkIds);
@@ -25,7 +28,7 @@ public record LogEntry(long sequence, Instant committedAt, LogKind kind, String 
     }
 
     static String joinIds(Set<String> ids) {
-        return String.join(" ", new java.util.TreeSet<>(ids));
+        return String.join(" ", new TreeSet<>(ids));
     }
 
     static Set<String> splitIds(String text) {

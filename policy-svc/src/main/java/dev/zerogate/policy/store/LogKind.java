@@ -1,8 +1,8 @@
 package dev.zerogate.policy.store;
 
 /**
- * What a policy_log entry records; stored as the constant's name. The payload is the protobuf
- * encoding of the entity after the change, or of the entity as it was when deleted.
+ * What a policy_log entry records; stored as the constant's name. The payload is the entity after
+ * the change, or as it was when deleted, in its stored form (see {@link EntityCodec}).
  */
 public enum LogKind {
     NETWORK_UPSERTED,
@@ -15,6 +15,6 @@ public enum LogKind {
     GROUP_DELETED,
     RULE_UPSERTED,
     RULE_DELETED,
-    /** payload: zerogate.policy.v1.Revocation. */
+    /** The payload is the revocation. */
     REVOCATION
 }

@@ -1,16 +1,18 @@
 package dev.zerogate.policy.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
+import dev.zerogate.policy.ConnectorRecord;
+import dev.zerogate.policy.GroupRecord;
+import dev.zerogate.policy.NetworkRecord;
+import dev.zerogate.policy.ResourceRecord;
+import dev.zerogate.policy.RevocationRecord;
+import dev.zerogate.policy.RuleRecord;
 import dev.zerogate.policy.engine.InvalidPolicyException;
-import dev.zerogate.policy.engine.PolicyContents;
-import dev.zerogate.policy.engine.PolicySnapshot;
-import dev.zerogate.policy.engine.proto.EngineMapping;
-import dev.zerogate.proto.policy.v1.AccessRule;
-import dev.zerogate.proto.policy.v1.Connector;
-import dev.zerogate.proto.policy.v1.Group;
-import dev.zerogate.proto.policy.v1.RemoteNetwork;
-import dev.zerogate.proto.policy.v1.Resource;
-import dev.zerogate.proto.policy.v1.Revocation;
+import dev.zerogate.policy.engine.decision.PolicySnapshot;
+import dev.zerogate.policy.engine.model.AccessRule;
+import dev.zerogate.policy.engine.model.Group;
+import dev.zerogate.policy.engine.model.PolicyContents;
+import dev.zerogate.policy.engine.model.Resource;
+import dev.zerogate.policy.engine.spec.Specs;
 import io.quarkus.logging.Log;
 
 import java.util.Collection;
@@ -20,41 +22,40 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * The whole policy model at one position of the change log: what a replica decides with,
+ * This replica's copy of the policy at one position of the change log: what a replica decides with,
  * serves admin reads from and streams snapshots of. Immutable; a change makes a new state
  * ({@link #apply}), so readers never see half a change.
  *
- * <p>Every entity is kept as the API returns it (proto, with its etag, which is the log
- * position of its last change) and, for resources, groups and rules, as the engine's value.
- * A stored entity the engine refuses (possible only if a later build judges stricter than the
- * one that wrote it) is kept for admins but left out of decisions: it then grants nothing.
+ * <p>Every entity is kept as stored (with its etag, which is the log position of its last change)
+ * and, for resources, groups and rules, as the engine's value. A stored entity the engine refuses
+ * (possible only if a later build judges stricter than the one that wrote it) is kept for admins
+ * but left out of decisions: it then grants nothing.
  */
 public final class PolicyState {
 
     /** A stored entity with the engine's value for it, when the engine accepts it. */
-    public record Stored<P, E>(P proto, long changeSequence, Optional<E> engine) {}
+    public record Stored<R, E>(R record, Optional<E> engine) {}
 
     /** A revocation with the log position that recorded it. */
-    public record StoredRevocation(Revocation proto, long changeSequence) {}
+    public record StoredRevocation(RevocationRecord revocation, long changeSequence) {}
 
     public static final PolicyState EMPTY = new PolicyState(0, Map.of(), Map.of(), Map.of(), Map.of(), Map.of(), Map.of());
 
     private final long sequence;
-    private final Map<String, RemoteNetwork> networks;
-    private final Map<String, Connector> connectors;
-    private final Map<String, Stored<Resource, dev.zerogate.policy.engine.Resource>> resources;
-    private final Map<String, Stored<Group, dev.zerogate.policy.engine.Group>> groups;
-    private final Map<String, Stored<AccessRule, dev.zerogate.policy.engine.AccessRule>> rules;
+    private final Map<String, NetworkRecord> networks;
+    private final Map<String, ConnectorRecord> connectors;
+    private final Map<String, Stored<ResourceRecord, Resource>> resources;
+    private final Map<String, Stored<GroupRecord, Group>> groups;
+    private final Map<String, Stored<RuleRecord, AccessRule>> rules;
     private final Map<String, StoredRevocation> revocations;
     private volatile PolicySnapshot snapshot;
 
-    private PolicyState(long sequence, Map<String, RemoteNetwork> networks, Map<String, Connector> connectors,
-                        Map<String, Stored<Resource, dev.zerogate.policy.engine.Resource>> resources,
-                        Map<String, Stored<Group, dev.zerogate.policy.engine.Group>> groups,
-                        Map<String, Stored<AccessRule, dev.zerogate.policy.engine.AccessRule>> rules,
-                        Map<String, StoredRevocation> revocations) {
+    private PolicyState(long sequence, Map<String, NetworkRecord> networks, Map<String, ConnectorRecord> connectors,
+                        Map<String, Stored<ResourceRecord, Resource>> resources, Map<String, Stored<GroupRecord, Group>> groups,
+                        Map<String, Stored<RuleRecord, AccessRule>> rules, Map<String, StoredRevocation> revocations) {
         this.sequence = sequence;
         this.networks = networks;
         this.connectors = connectors;
@@ -65,8 +66,8 @@ public final class PolicyState {
     }
 
     /** A state loaded from the entity tables at log position {@code sequence}. */
-    static PolicyState loaded(long sequence, Collection<RemoteNetwork> networks, Collection<Connector> connectors,
-                              Collection<Resource> resources, Collection<Group> groups, Collection<AccessRule> rules,
+    static PolicyState loaded(long sequence, Collection<NetworkRecord> networks, Collection<ConnectorRecord> connectors,
+                              Collection<ResourceRecord> resources, Collection<GroupRecord> groups, Collection<RuleRecord> rules,
                               Collection<StoredRevocation> revocations) {
         Builder builder = new Builder(EMPTY);
         networks.forEach(builder::putNetwork);
@@ -74,7 +75,7 @@ public final class PolicyState {
         resources.forEach(builder::putResource);
         groups.forEach(builder::putGroup);
         rules.forEach(builder::putRule);
-        revocations.forEach(r -> builder.revocations.put(revocationKey(r.proto()), r));
+        revocations.forEach(r -> builder.revocations.put(r.revocation().key(), r));
         return builder.build(sequence);
     }
 
@@ -85,14 +86,7 @@ public final class PolicyState {
             return this;
         }
         Builder builder = new Builder(this);
-        for (LogEntry entry : fresh) {
-            try {
-                builder.apply(entry);
-            } catch (InvalidProtocolBufferException e) {
-                // Written by this service's own code; unreadable means a bug, not bad input.
-                throw new IllegalStateException("policy_log entry " + entry.sequence() + " does not parse as " + entry.kind(), e);
-            }
-        }
+        fresh.forEach(builder::apply);
         return builder.build(fresh.get(fresh.size() - 1).sequence());
     }
 
@@ -100,23 +94,23 @@ public final class PolicyState {
         return sequence;
     }
 
-    public Map<String, RemoteNetwork> networks() {
+    public Map<String, NetworkRecord> networks() {
         return networks;
     }
 
-    public Map<String, Connector> connectors() {
+    public Map<String, ConnectorRecord> connectors() {
         return connectors;
     }
 
-    public Map<String, Stored<Resource, dev.zerogate.policy.engine.Resource>> resources() {
+    public Map<String, Stored<ResourceRecord, Resource>> resources() {
         return resources;
     }
 
-    public Map<String, Stored<Group, dev.zerogate.policy.engine.Group>> groups() {
+    public Map<String, Stored<GroupRecord, Group>> groups() {
         return groups;
     }
 
-    public Map<String, Stored<AccessRule, dev.zerogate.policy.engine.AccessRule>> rules() {
+    public Map<String, Stored<RuleRecord, AccessRule>> rules() {
         return rules;
     }
 
@@ -124,18 +118,18 @@ public final class PolicyState {
         return revocations;
     }
 
-    /** Whether a revocation covers this subject ("USER", "DEVICE", ... and the id). */
-    public boolean isRevoked(String subjectKind, String id) {
-        return revocations.containsKey(subjectKind + ":" + id);
+    /** Whether a revocation covers this subject. */
+    public boolean isRevoked(RevocationRecord.Target target, String id) {
+        return revocations.containsKey(target.name() + ":" + id);
     }
 
     /** The remote networks of the resources a rule lists (that still exist). */
-    public Set<String> networksOf(AccessRule rule) {
+    public Set<String> networksOf(RuleRecord rule) {
         Set<String> ids = new HashSet<>();
-        for (String resourceId : rule.getResourceIdsList()) {
+        for (String resourceId : rule.spec().resourceIds()) {
             var resource = resources.get(resourceId);
             if (resource != null) {
-                ids.add(resource.proto().getRemoteNetworkId());
+                ids.add(resource.record().networkId());
             }
         }
         return ids;
@@ -159,17 +153,6 @@ public final class PolicyState {
                 rules.values().stream().flatMap(s -> s.engine().stream()).toList());
     }
 
-    static String revocationKey(Revocation revocation) {
-        return switch (revocation.getSubjectCase()) {
-            case USER_ID -> "USER:" + revocation.getUserId();
-            case DEVICE_ID -> "DEVICE:" + revocation.getDeviceId();
-            case CONNECTOR_ID -> "CONNECTOR:" + revocation.getConnectorId();
-            case SERVICE_ACCOUNT_ID -> "SERVICE_ACCOUNT:" + revocation.getServiceAccountId();
-            case SESSION_ID -> "SESSION:" + revocation.getSessionId();
-            case SUBJECT_NOT_SET -> "NONE:";
-        };
-    }
-
     /** The log position an etag stands for; 0 when it is not one of ours. */
     public static long sequenceOfEtag(String etag) {
         try {
@@ -181,11 +164,11 @@ public final class PolicyState {
 
     /** Copies the maps of a state once, takes changes, and freezes them into a new state. */
     private static final class Builder {
-        final Map<String, RemoteNetwork> networks;
-        final Map<String, Connector> connectors;
-        final Map<String, Stored<Resource, dev.zerogate.policy.engine.Resource>> resources;
-        final Map<String, Stored<Group, dev.zerogate.policy.engine.Group>> groups;
-        final Map<String, Stored<AccessRule, dev.zerogate.policy.engine.AccessRule>> rules;
+        final Map<String, NetworkRecord> networks;
+        final Map<String, ConnectorRecord> connectors;
+        final Map<String, Stored<ResourceRecord, Resource>> resources;
+        final Map<String, Stored<GroupRecord, Group>> groups;
+        final Map<String, Stored<RuleRecord, AccessRule>> rules;
         final Map<String, StoredRevocation> revocations;
 
         Builder(PolicyState from) {
@@ -197,49 +180,47 @@ public final class PolicyState {
             revocations = new HashMap<>(from.revocations);
         }
 
-        void apply(LogEntry entry) throws InvalidProtocolBufferException {
+        void apply(LogEntry entry) {
             switch (entry.kind()) {
-                case NETWORK_UPSERTED -> putNetwork(RemoteNetwork.parseFrom(entry.payload()));
+                case NETWORK_UPSERTED -> putNetwork((NetworkRecord) entry.payload());
                 case NETWORK_DELETED -> networks.remove(entry.entityId());
-                case CONNECTOR_UPSERTED -> putConnector(Connector.parseFrom(entry.payload()));
+                case CONNECTOR_UPSERTED -> putConnector((ConnectorRecord) entry.payload());
                 case CONNECTOR_DELETED -> connectors.remove(entry.entityId());
-                case RESOURCE_UPSERTED -> putResource(Resource.parseFrom(entry.payload()));
+                case RESOURCE_UPSERTED -> putResource((ResourceRecord) entry.payload());
                 case RESOURCE_DELETED -> resources.remove(entry.entityId());
-                case GROUP_UPSERTED -> putGroup(Group.parseFrom(entry.payload()));
+                case GROUP_UPSERTED -> putGroup((GroupRecord) entry.payload());
                 case GROUP_DELETED -> groups.remove(entry.entityId());
-                case RULE_UPSERTED -> putRule(AccessRule.parseFrom(entry.payload()));
+                case RULE_UPSERTED -> putRule((RuleRecord) entry.payload());
                 case RULE_DELETED -> rules.remove(entry.entityId());
                 case REVOCATION -> {
-                    Revocation revocation = Revocation.parseFrom(entry.payload());
-                    revocations.put(revocationKey(revocation), new StoredRevocation(revocation, entry.sequence()));
+                    RevocationRecord revocation = (RevocationRecord) entry.payload();
+                    revocations.put(revocation.key(), new StoredRevocation(revocation, entry.sequence()));
                 }
             }
         }
 
-        void putNetwork(RemoteNetwork network) {
-            networks.put(network.getId(), network);
+        void putNetwork(NetworkRecord network) {
+            networks.put(network.id(), network);
         }
 
-        void putConnector(Connector connector) {
-            connectors.put(connector.getId(), connector);
+        void putConnector(ConnectorRecord connector) {
+            connectors.put(connector.id(), connector);
         }
 
-        void putResource(Resource resource) {
-            resources.put(resource.getId(), new Stored<>(resource, sequenceOfEtag(resource.getEtag()),
-                    engineValue("resource", resource.getId(), () -> EngineMapping.resource(resource))));
+        void putResource(ResourceRecord resource) {
+            resources.put(resource.id(), new Stored<>(resource,
+                    engineValue("resource", resource.id(), () -> Specs.resource(resource.spec()))));
         }
 
-        void putGroup(Group group) {
-            groups.put(group.getId(), new Stored<>(group, sequenceOfEtag(group.getEtag()),
-                    engineValue("group", group.getId(), () -> EngineMapping.group(group))));
+        void putGroup(GroupRecord group) {
+            groups.put(group.id(), new Stored<>(group, engineValue("group", group.id(), () -> Specs.group(group.spec()))));
         }
 
-        void putRule(AccessRule rule) {
-            rules.put(rule.getId(), new Stored<>(rule, sequenceOfEtag(rule.getEtag()),
-                    engineValue("access rule", rule.getId(), () -> EngineMapping.rule(rule))));
+        void putRule(RuleRecord rule) {
+            rules.put(rule.id(), new Stored<>(rule, engineValue("access rule", rule.id(), () -> Specs.rule(rule.spec()))));
         }
 
-        private static <E> Optional<E> engineValue(String what, String id, java.util.function.Supplier<E> convert) {
+        private static <E> Optional<E> engineValue(String what, String id, Supplier<E> convert) {
             try {
                 return Optional.of(convert.get());
             } catch (InvalidPolicyException e) {

@@ -1,15 +1,12 @@
 package dev.zerogate.policy.store;
 
-import com.google.protobuf.InvalidProtocolBufferException;
-import com.google.protobuf.Message;
-import com.google.protobuf.util.JsonFormat;
+import dev.zerogate.policy.ConnectorRecord;
+import dev.zerogate.policy.GroupRecord;
+import dev.zerogate.policy.NetworkRecord;
+import dev.zerogate.policy.ResourceRecord;
+import dev.zerogate.policy.RevocationRecord;
+import dev.zerogate.policy.RuleRecord;
 import dev.zerogate.policy.config.PolicyConfig;
-import dev.zerogate.proto.policy.v1.AccessRule;
-import dev.zerogate.proto.policy.v1.Connector;
-import dev.zerogate.proto.policy.v1.Group;
-import dev.zerogate.proto.policy.v1.RemoteNetwork;
-import dev.zerogate.proto.policy.v1.Resource;
-import dev.zerogate.proto.policy.v1.Revocation;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -30,7 +27,6 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
@@ -41,9 +37,9 @@ import java.util.function.Function;
  * <p>Writes: every change runs in one transaction that first takes {@link #WRITE_LOCK} (a
  * transaction-scoped advisory lock), then brings the in-memory state up to the log's head, so
  * that the change is validated against everything committed before it; then it writes the
- * entity rows, one policy_log entry per change and its audit event. Because sequences are taken
- * under the lock, sequence order is commit order, and a reader that has applied the log up to
- * a position has seen every change before it.
+ * entity rows, one policy_log entry per change and its audit event ({@link PolicyWriter}).
+ * Because sequences are taken under the lock, sequence order is commit order, and a reader that
+ * has applied the log up to a position has seen every change before it.
  *
  * <p>Reads: every replica tails policy_log (right after its own writes, and every
  * {@code zerogate.policy.stream.poll-interval} for other replicas' writes) and swaps in a new
@@ -56,19 +52,22 @@ public class PolicyStore {
     /** Any fixed number works, as long as nothing else in this database takes it. */
     static final long WRITE_LOCK = 0x7a67_706f_6c69L;
     private static final int CATCH_UP_BATCH = 1000;
-    private static final JsonFormat.Printer JSON = JsonFormat.printer().omittingInsignificantWhitespace();
-    private static final JsonFormat.Parser JSON_PARSER = JsonFormat.parser().ignoringUnknownFields();
+    private static final String LOG_COLUMNS = "sequence, committed_at, kind, entity_id, network_ids, previous_network_ids, payload";
 
     private final Pool pool;
     private final PolicyConfig config;
     private final Clock clock;
+    private final EntityCodec codec;
+    private final AuditStore audit;
     private final List<BiConsumer<List<LogEntry>, PolicyState>> listeners = new CopyOnWriteArrayList<>();
     private volatile PolicyState state = PolicyState.EMPTY;
 
-    PolicyStore(Pool pool, PolicyConfig config, Clock clock) {
+    PolicyStore(Pool pool, PolicyConfig config, Clock clock, EntityCodec codec, AuditStore audit) {
         this.pool = pool;
         this.config = config;
         this.clock = clock;
+        this.codec = codec;
+        this.audit = audit;
     }
 
     void onStart(@Observes StartupEvent event) throws Throwable {
@@ -90,10 +89,10 @@ public class PolicyStore {
     }
 
     /** A change to the model: one transaction, under the write lock, validated against the head. */
-    public <T> Uni<T> write(Function<Writer, Uni<T>> change) {
+    public <T> Uni<T> write(Function<PolicyWriter, Uni<T>> change) {
         return pool.withTransaction(conn -> conn.query("SELECT pg_advisory_xact_lock(" + WRITE_LOCK + ")").execute()
                         .chain(() -> catchUp(conn))
-                        .chain(current -> change.apply(new Writer(conn, current, now()))))
+                        .chain(current -> change.apply(new PolicyWriter(conn, current, now(), codec, audit))))
                 .call(result -> catchUp());
     }
 
@@ -111,15 +110,20 @@ public class PolicyStore {
 
     /** Entries after {@code sequence}, oldest first, at most {@code limit}: for resuming streams. */
     public Uni<List<LogEntry>> entriesAfter(long sequence, int limit) {
-        return pool.preparedQuery("SELECT sequence, committed_at, kind, entity_id, network_ids, previous_network_ids, payload "
-                        + "FROM policy_log WHERE sequence > $1 ORDER BY sequence LIMIT $2")
+        return pool.preparedQuery("SELECT " + LOG_COLUMNS + " FROM policy_log WHERE sequence > $1 ORDER BY sequence LIMIT $2")
                 .execute(Tuple.of(sequence, limit))
-                .map(PolicyStore::entries);
+                .map(this::entries);
     }
 
     /** The oldest position a stream can resume from: everything at or before it was pruned. */
     public Uni<Long> prunedThrough() {
         return pool.query("SELECT pruned_through FROM policy_log_horizon").execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /** The newest identity-svc revocation recorded, by its sequence there; 0 when none. */
+    public Uni<Long> lastIdentityRevocation() {
+        return pool.query("SELECT coalesce(max(identity_sequence), 0) FROM revocations").execute()
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
@@ -138,8 +142,7 @@ public class PolicyStore {
 
     private Uni<PolicyState> catchUp(SqlClient conn) {
         long from = state.sequence();
-        return conn.preparedQuery("SELECT sequence, committed_at, kind, entity_id, network_ids, previous_network_ids, payload "
-                        + "FROM policy_log WHERE sequence > $1 ORDER BY sequence LIMIT $2")
+        return conn.preparedQuery("SELECT " + LOG_COLUMNS + " FROM policy_log WHERE sequence > $1 ORDER BY sequence LIMIT $2")
                 .execute(Tuple.of(from, CATCH_UP_BATCH))
                 .chain(rows -> {
                     List<LogEntry> entries = entries(rows);
@@ -187,28 +190,26 @@ public class PolicyStore {
         OffsetDateTime revocationsSince = OffsetDateTime.ofInstant(now().minus(config.stream().revocationRetention()), ZoneOffset.UTC);
         Uni<Long> head = conn.query("SELECT greatest((SELECT coalesce(max(sequence), 0) FROM policy_log), "
                 + "(SELECT pruned_through FROM policy_log_horizon))").execute().map(rows -> rows.iterator().next().getLong(0));
-        Uni<List<RemoteNetwork>> networks = conn.query("SELECT id, name, description, created_at, updated_at, change_sequence "
+        Uni<List<NetworkRecord>> networks = conn.query("SELECT id, name, description, created_at, updated_at, change_sequence "
                 + "FROM remote_networks").execute().map(rows -> {
-                    List<RemoteNetwork> list = new ArrayList<>();
+                    List<NetworkRecord> list = new ArrayList<>();
                     for (Row row : rows) {
-                        list.add(RemoteNetwork.newBuilder().setId(row.getUUID("id").toString()).setName(row.getString("name"))
-                                .setDescription(row.getString("description"))
-                                .setCreatedAt(dev.zerogate.policy.engine.proto.EngineMapping.timestamp(row.getOffsetDateTime("created_at").toInstant()))
-                                .setUpdatedAt(dev.zerogate.policy.engine.proto.EngineMapping.timestamp(row.getOffsetDateTime("updated_at").toInstant()))
-                                .setEtag(Long.toString(row.getLong("change_sequence"))).build());
+                        list.add(new NetworkRecord(row.getUUID("id").toString(), row.getString("name"), row.getString("description"),
+                                row.getOffsetDateTime("created_at").toInstant(), row.getOffsetDateTime("updated_at").toInstant(),
+                                row.getLong("change_sequence")));
                     }
                     return list;
                 });
-        Uni<List<Connector>> connectors = bodies(conn, "connectors", Connector.newBuilder());
-        Uni<List<Resource>> resources = bodies(conn, "resources", Resource.newBuilder());
-        Uni<List<Group>> groups = bodies(conn, "groups", Group.newBuilder());
-        Uni<List<AccessRule>> rules = bodies(conn, "access_rules", AccessRule.newBuilder());
+        Uni<List<ConnectorRecord>> connectors = bodies(conn, "connectors", codec::connector);
+        Uni<List<ResourceRecord>> resources = bodies(conn, "resources", codec::resource);
+        Uni<List<GroupRecord>> groups = bodies(conn, "groups", codec::group);
+        Uni<List<RuleRecord>> rules = bodies(conn, "access_rules", codec::rule);
         Uni<List<PolicyState.StoredRevocation>> revocations = conn.preparedQuery(
                         "SELECT subject_kind, subject_id, revoked_at, reason, change_sequence FROM revocations WHERE revoked_at > $1")
                 .execute(Tuple.of(revocationsSince)).map(rows -> {
                     List<PolicyState.StoredRevocation> list = new ArrayList<>();
                     for (Row row : rows) {
-                        list.add(new PolicyState.StoredRevocation(Revocations.proto(row.getString("subject_kind"),
+                        list.add(new PolicyState.StoredRevocation(new RevocationRecord(revocationTarget(row.getString("subject_kind")),
                                 row.getUUID("subject_id").toString(), row.getOffsetDateTime("revoked_at").toInstant(),
                                 row.getString("reason")), row.getLong("change_sequence")));
                     }
@@ -219,30 +220,34 @@ public class PolicyStore {
                 rule -> revocations.map(rev -> PolicyState.loaded(sequence, n, c, r, g, rule, rev))))))));
     }
 
-    @SuppressWarnings("unchecked")
-    private static <M extends Message> Uni<List<M>> bodies(SqlClient conn, String table, Message.Builder prototype) {
+    private static <R> Uni<List<R>> bodies(SqlClient conn, String table, Function<String, R> read) {
         return conn.query("SELECT body FROM " + table).execute().map(rows -> {
-            List<M> list = new ArrayList<>();
+            List<R> list = new ArrayList<>();
             for (Row row : rows) {
-                Message.Builder builder = prototype.clone().clear();
                 try {
-                    JSON_PARSER.merge(row.getString("body"), builder);
-                } catch (InvalidProtocolBufferException e) {
+                    list.add(read.apply(row.getString("body")));
+                } catch (IllegalArgumentException e) {
                     throw new IllegalStateException("a row of " + table + " has a body that does not parse", e);
                 }
-                list.add((M) builder.build());
             }
             return list;
         });
     }
 
-    private static List<LogEntry> entries(RowSet<Row> rows) {
+    private List<LogEntry> entries(RowSet<Row> rows) {
         List<LogEntry> entries = new ArrayList<>();
         for (Row row : rows) {
-            entries.add(new LogEntry(row.getLong("sequence"), row.getOffsetDateTime("committed_at").toInstant(),
-                    LogKind.valueOf(row.getString("kind")), row.getString("entity_id"),
-                    LogEntry.splitIds(row.getString("network_ids")), LogEntry.splitIds(row.getString("previous_network_ids")),
-                    row.getBuffer("payload").getBytes()));
+            long sequence = row.getLong("sequence");
+            LogKind kind = LogKind.valueOf(row.getString("kind"));
+            var payload = row.getBuffer("payload").getBytes();
+            try {
+                entries.add(new LogEntry(sequence, row.getOffsetDateTime("committed_at").toInstant(), kind, row.getString("entity_id"),
+                        LogEntry.splitIds(row.getString("network_ids")), LogEntry.splitIds(row.getString("previous_network_ids")),
+                        codec.payload(kind, payload)));
+            } catch (IllegalArgumentException e) {
+                // Written by this service's own code; unreadable means a bug, not bad input.
+                throw new IllegalStateException("policy_log entry " + sequence + " does not parse as " + kind, e);
+            }
         }
         return entries;
     }
@@ -252,65 +257,25 @@ public class PolicyStore {
         return clock.instant().truncatedTo(ChronoUnit.MICROS);
     }
 
-    /** The entity as its row's body stores it. */
-    public static String body(Message entity) {
-        try {
-            return JSON.print(entity);
-        } catch (InvalidProtocolBufferException e) {
-            throw new IllegalStateException("cannot print " + entity.getDescriptorForType().getFullName(), e);
-        }
+    /** The revocations table's name for a target. */
+    static String revocationColumn(RevocationRecord.Target target) {
+        return switch (target) {
+            case USER -> "USER";
+            case DEVICE -> "DEVICE";
+            case CONNECTOR -> "CONNECTOR";
+            case SERVICE_ACCOUNT -> "SERVICE_ACCOUNT";
+            case SESSION -> "SESSION";
+        };
     }
 
-    /**
-     * One change in progress: the connection of its transaction, the state it is validated
-     * against, and the time it happens at (one instant for every row it writes).
-     */
-    public static final class Writer {
-        private final SqlClient conn;
-        private final PolicyState state;
-        private final Instant now;
-
-        Writer(SqlClient conn, PolicyState state, Instant now) {
-            this.conn = conn;
-            this.state = state;
-            this.now = now;
-        }
-
-        public SqlClient conn() {
-            return conn;
-        }
-
-        public PolicyState state() {
-            return state;
-        }
-
-        public Instant now() {
-            return now;
-        }
-
-        public OffsetDateTime nowUtc() {
-            return OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-        }
-
-        /** The next log position; taken under the lock, so it is also the next to commit. */
-        public Uni<Long> nextSequence() {
-            return conn.query("SELECT nextval(pg_get_serial_sequence('policy_log', 'sequence'))").execute()
-                    .map(rows -> rows.iterator().next().getLong(0));
-        }
-
-        /** Appends the log entry of a change at {@code sequence} (from {@link #nextSequence()}). */
-        public Uni<Void> log(long sequence, LogKind kind, String entityId, Set<String> networkIds, Set<String> previousNetworkIds,
-                             Message payload) {
-            return conn.preparedQuery("INSERT INTO policy_log (sequence, committed_at, kind, entity_id, network_ids, "
-                            + "previous_network_ids, payload) VALUES ($1, $2, $3, $4, $5, $6, $7)")
-                    .execute(Tuple.tuple(List.of(sequence, nowUtc(), kind.name(), entityId, LogEntry.joinIds(networkIds),
-                            LogEntry.joinIds(previousNetworkIds), io.vertx.core.buffer.Buffer.buffer(payload.toByteArray()))))
-                    .replaceWithVoid();
-        }
-
-        /** Runs one statement of the change. */
-        public Uni<RowSet<Row>> execute(String sql, Object... params) {
-            return conn.preparedQuery(sql).execute(Tuple.tuple(java.util.Arrays.asList(params)));
-        }
+    static RevocationRecord.Target revocationTarget(String column) {
+        return switch (column) {
+            case "USER" -> RevocationRecord.Target.USER;
+            case "DEVICE" -> RevocationRecord.Target.DEVICE;
+            case "CONNECTOR" -> RevocationRecord.Target.CONNECTOR;
+            case "SERVICE_ACCOUNT" -> RevocationRecord.Target.SERVICE_ACCOUNT;
+            case "SESSION" -> RevocationRecord.Target.SESSION;
+            default -> throw new IllegalStateException("unknown revocation subject kind " + column);
+        };
     }
 }

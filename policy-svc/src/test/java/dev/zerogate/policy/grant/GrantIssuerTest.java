@@ -1,6 +1,6 @@
 package dev.zerogate.policy.grant;
 
-import dev.zerogate.proto.policy.v1.AccessGrant;
+import dev.zerogate.policy.grant.GrantIssuer.IssuedGrant;
 import dev.zerogate.servicekit.grant.AccessGrantVerifier;
 import dev.zerogate.servicekit.grant.GrantClaims;
 import dev.zerogate.servicekit.grant.GrantRejectedException;
@@ -81,10 +81,10 @@ class GrantIssuerTest {
 
     @Test
     void issuedGrantVerifiesForRelaysAndConnectorsAndCoversItsFlow() throws Exception {
-        AccessGrant grant = issuer.issue(tcp443(Optional.empty()));
+        IssuedGrant grant = issuer.issue(tcp443(Optional.empty()));
 
-        VerifiedGrant atRelay = verifier(GrantClaims.RELAY_AUDIENCE, NOW).verify(grant.getToken(), JWKS);
-        VerifiedGrant atConnector = verifier(GrantClaims.CONNECTOR_AUDIENCE, NOW).verify(grant.getToken(), JWKS);
+        VerifiedGrant atRelay = verifier(GrantClaims.RELAY_AUDIENCE, NOW).verify(grant.token(), JWKS);
+        VerifiedGrant atConnector = verifier(GrantClaims.CONNECTOR_AUDIENCE, NOW).verify(grant.token(), JWKS);
         assertEquals(atRelay, atConnector);
         assertEquals(new VerifiedGrant("decision-1", "user-1", "session-1", "network-1", "resource-1", "rule-1",
                 "nas.home.lan", "tcp", 443, Optional.of("device-1"), DEVICE_JKT,
@@ -100,7 +100,7 @@ class GrantIssuerTest {
 
     @Test
     void grantHeaderNamesItsTypeAlgorithmAndKey() throws Exception {
-        String token = issuer.issue(tcp443(Optional.empty())).getToken();
+        String token = issuer.issue(tcp443(Optional.empty())).token();
         assertEquals(Map.of("typ", "zg-grant+jwt", "alg", "ES256", "kid", KID), json(token.split("\\.")[0]));
         Map<String, Object> claims = json(token.split("\\.")[1]);
         assertEquals(List.of("zerogate-relay", "zerogate-connector"), claims.get("aud"));
@@ -110,18 +110,18 @@ class GrantIssuerTest {
 
     @Test
     void grantLivesFiveMinutesWhenItsRuleLastsLonger() {
-        AccessGrant grant = issuer.issue(tcp443(Optional.of(NOW.plus(Duration.ofHours(2)))));
-        assertEquals(Instant.parse("2026-12-01T10:05:00Z").getEpochSecond(), grant.getExpiresAt().getSeconds());
-        assertEquals(0, grant.getExpiresAt().getNanos());
+        IssuedGrant grant = issuer.issue(tcp443(Optional.of(NOW.plus(Duration.ofHours(2)))));
+        assertEquals(Instant.parse("2026-12-01T10:05:00Z").getEpochSecond(), grant.expiresAt().getEpochSecond());
+        assertEquals(0, grant.expiresAt().getNano());
     }
 
     @Test
     void expiryIsClampedToTheRulesEndRoundedDown() throws Exception {
         Instant ruleEnds = Instant.parse("2026-12-01T10:01:30.900Z");
-        AccessGrant grant = issuer.issue(tcp443(Optional.of(ruleEnds)));
+        IssuedGrant grant = issuer.issue(tcp443(Optional.of(ruleEnds)));
         Instant expected = Instant.parse("2026-12-01T10:01:30Z");
-        assertEquals(expected.getEpochSecond(), grant.getExpiresAt().getSeconds());
-        assertEquals(expected, verifier(GrantClaims.RELAY_AUDIENCE, NOW).verify(grant.getToken(), JWKS).expiresAt());
+        assertEquals(expected.getEpochSecond(), grant.expiresAt().getEpochSecond());
+        assertEquals(expected, verifier(GrantClaims.RELAY_AUDIENCE, NOW).verify(grant.token(), JWKS).expiresAt());
     }
 
     @Test
@@ -131,17 +131,17 @@ class GrantIssuerTest {
         }
         // The first whole second after now is still a grant, if a short one.
         assertEquals(Instant.parse("2026-12-01T10:00:01Z").getEpochSecond(),
-                issuer.issue(tcp443(Optional.of(Instant.parse("2026-12-01T10:00:01Z")))).getExpiresAt().getSeconds());
+                issuer.issue(tcp443(Optional.of(Instant.parse("2026-12-01T10:00:01Z")))).expiresAt().getEpochSecond());
     }
 
     @Test
     void grantWithoutADeviceHasNoDeviceClaimAndIcmpHasPortZero() throws Exception {
-        AccessGrant grant = issuer.issue(request("icmp", 0, Optional.empty(), Optional.empty()));
-        VerifiedGrant verified = verifier(GrantClaims.CONNECTOR_AUDIENCE, NOW).verify(grant.getToken(), JWKS);
+        IssuedGrant grant = issuer.issue(request("icmp", 0, Optional.empty(), Optional.empty()));
+        VerifiedGrant verified = verifier(GrantClaims.CONNECTOR_AUDIENCE, NOW).verify(grant.token(), JWKS);
         assertEquals(Optional.empty(), verified.deviceId());
         assertEquals("icmp", verified.protocol());
         assertEquals(0, verified.port());
-        assertFalse(json(grant.getToken().split("\\.")[1]).containsKey("zg_dev"));
+        assertFalse(json(grant.token().split("\\.")[1]).containsKey("zg_dev"));
     }
 
     @Test
@@ -163,7 +163,7 @@ class GrantIssuerTest {
     @Test
     void shorterConfiguredLifetimeIsHonoured() throws Exception {
         GrantIssuer brief = new GrantIssuer(() -> new GrantIssuer.SigningKey(KID, KEY.getPrivate()), ISSUER, Duration.ofSeconds(60));
-        AccessGrant grant = brief.issue(tcp443(Optional.empty()));
-        assertEquals(Instant.parse("2026-12-01T10:01:00Z"), verifier(GrantClaims.RELAY_AUDIENCE, NOW).verify(grant.getToken(), JWKS).expiresAt());
+        IssuedGrant grant = brief.issue(tcp443(Optional.empty()));
+        assertEquals(Instant.parse("2026-12-01T10:01:00Z"), verifier(GrantClaims.RELAY_AUDIENCE, NOW).verify(grant.token(), JWKS).expiresAt());
     }
 }

@@ -85,7 +85,7 @@ class GrantSigningKeysTest {
 
     String issue() {
         return issuer.issue(new GrantRequest("decision-1", "user-1", "session-1", "network-1", "resource-1", "rule-1",
-                "nas.home.lan", "tcp", 443, Optional.of("device-1"), DEVICE_JKT, Instant.now(), Optional.empty())).getToken();
+                "nas.home.lan", "tcp", 443, Optional.of("device-1"), DEVICE_JKT, Instant.now(), Optional.empty())).token();
     }
 
     static AccessGrantVerifier relay() {

@@ -1,8 +1,8 @@
 package dev.zerogate.policy.service;
 
+import dev.zerogate.policy.Actor;
+import dev.zerogate.policy.AuditRecord;
 import dev.zerogate.policy.PolicyDatabase;
-import dev.zerogate.proto.policy.v1.AuditEvent;
-import dev.zerogate.proto.policy.v1.AuditOutcome;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -43,7 +43,7 @@ class AuditLogFlushTest {
 
     @Test
     void aFlushWaitsForTheBatchAnotherFlushTookFromTheQueue() throws Exception {
-        AuditEvent event = audit.event(Actor.SYSTEM, "authorize", AuditOutcome.AUDIT_OUTCOME_DENY).build();
+        AuditRecord event = audit.event(Actor.SYSTEM, "authorize", AuditRecord.Outcome.DENY);
         assertTrue(audit.offerDecision(event));
 
         // What the scheduled flush does: the queue is drained now, the transaction runs once subscribed.
@@ -54,7 +54,7 @@ class AuditLogFlushTest {
         inFlight.subscribe().with(done -> { }, failure -> { });
         flushed.get(10, TimeUnit.SECONDS);
         long rows = pool.preparedQuery("SELECT count(*) FROM audit_events WHERE id = $1")
-                .execute(Tuple.of(UUID.fromString(event.getId()))).await().indefinitely().iterator().next().getLong(0);
+                .execute(Tuple.of(UUID.fromString(event.id()))).await().indefinitely().iterator().next().getLong(0);
         assertEquals(1, rows, "the event is in the table once flush() returned");
     }
 }

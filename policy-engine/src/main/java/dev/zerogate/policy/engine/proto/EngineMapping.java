@@ -1,69 +1,168 @@
 package dev.zerogate.policy.engine.proto;
 
-import com.google.protobuf.Duration;
-import com.google.protobuf.Timestamp;
-import dev.zerogate.policy.engine.AccessConditions;
-import dev.zerogate.policy.engine.AccessRule;
-import dev.zerogate.policy.engine.AddressKind;
-import dev.zerogate.policy.engine.DnsName;
-import dev.zerogate.policy.engine.DottedVersion;
-import dev.zerogate.policy.engine.Group;
-import dev.zerogate.policy.engine.GroupSource;
 import dev.zerogate.policy.engine.InvalidPolicyException;
-import dev.zerogate.policy.engine.OperatingSystem;
-import dev.zerogate.policy.engine.OsRequirement;
-import dev.zerogate.policy.engine.PortPolicy;
-import dev.zerogate.policy.engine.PortRange;
-import dev.zerogate.policy.engine.PostureRequirements;
-import dev.zerogate.policy.engine.Resource;
-import dev.zerogate.policy.engine.ResourceAddress;
-import dev.zerogate.policy.engine.RuleSubject;
-import dev.zerogate.policy.engine.SemanticVersion;
-import dev.zerogate.policy.engine.TimeWindow;
-import dev.zerogate.proto.policy.v1.AccessRule.SubjectCase;
+import dev.zerogate.policy.engine.address.AddressKind;
+import dev.zerogate.policy.engine.address.ResourceAddress;
+import dev.zerogate.policy.engine.conditions.OperatingSystem;
+import dev.zerogate.policy.engine.decision.DenyReason;
+import dev.zerogate.policy.engine.decision.Verdict;
+import dev.zerogate.policy.engine.model.AccessRule;
+import dev.zerogate.policy.engine.model.Group;
+import dev.zerogate.policy.engine.model.GroupSource;
+import dev.zerogate.policy.engine.model.PortPolicy;
+import dev.zerogate.policy.engine.model.Protocol;
+import dev.zerogate.policy.engine.model.Resource;
+import dev.zerogate.policy.engine.model.RuleSubject;
+import dev.zerogate.policy.engine.model.SubjectKind;
+import dev.zerogate.policy.engine.spec.ConditionsSpec;
+import dev.zerogate.policy.engine.spec.GroupSpec;
+import dev.zerogate.policy.engine.spec.ResourceSpec;
+import dev.zerogate.policy.engine.spec.RuleSpec;
+import dev.zerogate.policy.engine.spec.Specs;
+import dev.zerogate.proto.ProtoTime;
 import dev.zerogate.proto.policy.v1.DayOfWeek;
 import dev.zerogate.proto.policy.v1.GroupMember;
 import dev.zerogate.proto.policy.v1.TimeOfDay;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Turns the proto model ({@code zerogate.policy.v1}) into the decision engine's values, for
- * policy-svc (its stored model) and connector-svc (its copy from the policy stream). The engine's
- * constructors and parsers are where values are judged; this class only moves fields across and
- * prefixes the field paths of the engine's complaints with where they sit in the API message.
- * The engine package itself never sees a proto type.
+ * The engine's adapter to the proto model ({@code zerogate.policy.v1}), for policy-svc (its admin
+ * API and stored model) and connector-svc (its copy from the policy stream). Messages become
+ * specs field by field and back ({@link #spec}, {@link #toProto}); {@link Specs} judges a spec, so
+ * {@link #resource}, {@link #group} and {@link #rule} refuse what the admin API refuses, naming the
+ * field by its path in the API message. Enums are mapped by explicit tables, each a switch the
+ * compiler checks is complete on the engine's side and a test checks is complete on the proto's.
+ * The engine's other packages never see a proto type.
  */
 public final class EngineMapping {
 
     private EngineMapping() {}
 
+    // ---------------------------------------------------------------- proto → engine
+
+    /** @throws InvalidPolicyException naming the first refused field */
     public static Resource resource(dev.zerogate.proto.policy.v1.Resource proto) {
-        ResourceAddress address = address(proto.getAddress());
-        Optional<DnsName> alias = proto.getAlias().isEmpty() ? Optional.empty() : Optional.of(DnsName.parse(proto.getAlias(), "alias"));
-        return new Resource(proto.getId(), proto.getRemoteNetworkId(), proto.getName(), address, alias,
-                ports(proto.getTcp(), "tcp"), ports(proto.getUdp(), "udp"), proto.getIcmpAllowed());
+        return Specs.resource(spec(proto));
     }
 
+    /** @throws InvalidPolicyException when the address is missing or malformed */
     public static ResourceAddress address(dev.zerogate.proto.policy.v1.ResourceAddress proto) {
+        return Specs.address(spec(proto));
+    }
+
+    /** @throws InvalidPolicyException naming the first refused field */
+    public static Group group(dev.zerogate.proto.policy.v1.Group proto) {
+        return Specs.group(spec(proto));
+    }
+
+    /** @throws InvalidPolicyException naming the first refused field */
+    public static AccessRule rule(dev.zerogate.proto.policy.v1.AccessRule proto) {
+        return Specs.rule(spec(proto));
+    }
+
+    // ---------------------------------------------------------------- proto → spec
+
+    public static ResourceSpec spec(dev.zerogate.proto.policy.v1.Resource proto) {
+        return new ResourceSpec(proto.getId(), proto.getRemoteNetworkId(), proto.getName(), spec(proto.getAddress()), proto.getAlias(),
+                spec(proto.getTcp()), spec(proto.getUdp()), proto.getIcmpAllowed());
+    }
+
+    public static ResourceSpec.Address spec(dev.zerogate.proto.policy.v1.ResourceAddress proto) {
         return switch (proto.getKindCase()) {
-            case FQDN -> ResourceAddress.parse(AddressKind.FQDN, proto.getFqdn());
-            case WILDCARD -> ResourceAddress.parse(AddressKind.WILDCARD, proto.getWildcard());
-            case IP_ADDRESS -> ResourceAddress.parse(AddressKind.IP_ADDRESS, proto.getIpAddress());
-            case CIDR -> ResourceAddress.parse(AddressKind.CIDR, proto.getCidr());
-            case KIND_NOT_SET -> throw new InvalidPolicyException("address", "is required: set one of fqdn, wildcard, ip_address, cidr");
+            case FQDN -> new ResourceSpec.Address(Optional.of(AddressKind.FQDN), proto.getFqdn());
+            case WILDCARD -> new ResourceSpec.Address(Optional.of(AddressKind.WILDCARD), proto.getWildcard());
+            case IP_ADDRESS -> new ResourceSpec.Address(Optional.of(AddressKind.IP_ADDRESS), proto.getIpAddress());
+            case CIDR -> new ResourceSpec.Address(Optional.of(AddressKind.CIDR), proto.getCidr());
+            case KIND_NOT_SET -> ResourceSpec.Address.UNSET;
         };
     }
 
-    /** The address in its stored form, with the same kind: what the engine normalised it to. */
-    public static dev.zerogate.proto.policy.v1.ResourceAddress normalised(ResourceAddress address) {
+    public static ResourceSpec.Ports spec(dev.zerogate.proto.policy.v1.PortPolicy proto) {
+        return switch (proto.getModeCase()) {
+            case ALL -> new ResourceSpec.Ports(Optional.of(PortPolicy.Mode.ALL), List.of());
+            case NONE -> new ResourceSpec.Ports(Optional.of(PortPolicy.Mode.NONE), List.of());
+            case LISTED -> new ResourceSpec.Ports(Optional.of(PortPolicy.Mode.LISTED), proto.getListed().getRangesList().stream()
+                    .map(r -> new ResourceSpec.Range(Integer.toUnsignedLong(r.getFirstPort()), Integer.toUnsignedLong(r.getLastPort())))
+                    .toList());
+            case MODE_NOT_SET -> ResourceSpec.Ports.UNSET;
+        };
+    }
+
+    public static GroupSpec spec(dev.zerogate.proto.policy.v1.Group proto) {
+        List<GroupSpec.Member> members = new ArrayList<>();
+        for (GroupMember member : proto.getMembersList()) {
+            members.add(switch (member.getMemberCase()) {
+                case USER_ID -> GroupSpec.Member.user(member.getUserId());
+                case SERVICE_ACCOUNT_ID -> GroupSpec.Member.serviceAccount(member.getServiceAccountId());
+                case MEMBER_NOT_SET -> new GroupSpec.Member(SubjectKind.UNSPECIFIED, "");
+            });
+        }
+        return new GroupSpec(proto.getId(), proto.getName(), groupSource(proto.getSource()), proto.getIdpGroupName(), members);
+    }
+
+    public static RuleSpec spec(dev.zerogate.proto.policy.v1.AccessRule proto) {
+        Optional<RuleSpec.Subject> subject = switch (proto.getSubjectCase()) {
+            case GROUP_ID -> Optional.of(new RuleSpec.Subject(RuleSubject.Kind.GROUP, proto.getGroupId()));
+            case SERVICE_ACCOUNT_ID -> Optional.of(new RuleSpec.Subject(RuleSubject.Kind.SERVICE_ACCOUNT, proto.getServiceAccountId()));
+            case SUBJECT_NOT_SET -> Optional.empty();
+        };
+        Optional<ConditionsSpec> conditions = proto.hasConditions() ? Optional.of(spec(proto.getConditions())) : Optional.empty();
+        return new RuleSpec(proto.getId(), proto.getName(), subject, proto.getResourceIdsList(), conditions, proto.getDisabled(),
+                ProtoTime.instant(proto.getCreatedAt()));
+    }
+
+    public static ConditionsSpec spec(dev.zerogate.proto.policy.v1.AccessConditions proto) {
+        Optional<ConditionsSpec.Posture> device = proto.hasDevice() ? Optional.of(spec(proto.getDevice())) : Optional.empty();
+        List<ConditionsSpec.Window> windows = proto.getTimeWindowsList().stream().map(EngineMapping::spec).toList();
+        return new ConditionsSpec(proto.getRequireMfa(),
+                proto.hasMaxAuthAge() ? Optional.of(ProtoTime.duration(proto.getMaxAuthAge())) : Optional.empty(),
+                device, windows, proto.hasExpiresAt() ? Optional.of(ProtoTime.instant(proto.getExpiresAt())) : Optional.empty());
+    }
+
+    private static ConditionsSpec.Posture spec(dev.zerogate.proto.policy.v1.DevicePostureRequirements proto) {
+        List<ConditionsSpec.Os> allowed = proto.getAllowedOsList().stream()
+                .map(requirement -> new ConditionsSpec.Os(operatingSystem(requirement.getOs()), requirement.getMinVersion()))
+                .toList();
+        return new ConditionsSpec.Posture(allowed, proto.getRequireDiskEncryption(), proto.getRequireScreenLock(),
+                proto.getMinClientVersion(), proto.getRequireTrustedDevice());
+    }
+
+    private static ConditionsSpec.Window spec(dev.zerogate.proto.policy.v1.TimeWindow proto) {
+        // An unspecified or unknown day becomes a number that names no day, for Specs to refuse.
+        List<Integer> days = proto.getDaysList().stream()
+                .map(day -> day == DayOfWeek.UNRECOGNIZED ? 0 : day.getNumber()).toList();
+        return new ConditionsSpec.Window(days, proto.hasStart() ? Optional.of(spec(proto.getStart())) : Optional.empty(),
+                proto.hasEnd() ? Optional.of(spec(proto.getEnd())) : Optional.empty(), proto.getTimeZone());
+    }
+
+    private static ConditionsSpec.Clock spec(TimeOfDay proto) {
+        return new ConditionsSpec.Clock(Integer.toUnsignedLong(proto.getHours()), Integer.toUnsignedLong(proto.getMinutes()));
+    }
+
+    // ---------------------------------------------------------------- spec and engine → proto
+
+    /** The message with the spec's fields set; the service's own fields (etag, times, description) are the caller's. */
+    public static dev.zerogate.proto.policy.v1.Resource.Builder toProto(ResourceSpec spec) {
+        var builder = dev.zerogate.proto.policy.v1.Resource.newBuilder().setId(spec.id()).setRemoteNetworkId(spec.networkId())
+                .setName(spec.name()).setAlias(spec.alias()).setIcmpAllowed(spec.icmpAllowed());
+        if (spec.address().kind().isPresent()) {
+            builder.setAddress(toProto(spec.address()));
+        }
+        if (spec.tcp().mode().isPresent()) {
+            builder.setTcp(toProto(spec.tcp()));
+        }
+        if (spec.udp().mode().isPresent()) {
+            builder.setUdp(toProto(spec.udp()));
+        }
+        return builder;
+    }
+
+    private static dev.zerogate.proto.policy.v1.ResourceAddress toProto(ResourceSpec.Address address) {
         var builder = dev.zerogate.proto.policy.v1.ResourceAddress.newBuilder();
-        return switch (address.kind()) {
+        return switch (address.kind().orElseThrow()) {
             case FQDN -> builder.setFqdn(address.text()).build();
             case WILDCARD -> builder.setWildcard(address.text()).build();
             case IP_ADDRESS -> builder.setIpAddress(address.text()).build();
@@ -71,172 +170,187 @@ public final class EngineMapping {
         };
     }
 
-    public static PortPolicy ports(dev.zerogate.proto.policy.v1.PortPolicy proto, String field) {
-        return switch (proto.getModeCase()) {
-            case ALL, MODE_NOT_SET -> PortPolicy.ALL;
-            case NONE -> PortPolicy.NONE;
-            case LISTED -> {
-                if (proto.getListed().getRangesCount() == 0) {
-                    throw new InvalidPolicyException(field + ".listed.ranges", "is empty: list 1 to " + PortPolicy.MAX_RANGES
-                            + " ranges, or use none");
-                }
-                List<PortRange> ranges = new ArrayList<>();
-                for (int i = 0; i < proto.getListed().getRangesCount(); i++) {
-                    var range = proto.getListed().getRanges(i);
-                    ranges.add(prefixed(field + ".listed.ranges[" + i + "]",
-                            () -> new PortRange(checkedPort(range.getFirstPort()), checkedPort(range.getLastPort()))));
-                }
-                yield prefixed(field, () -> PortPolicy.listed(ranges));
-            }
-        };
-    }
-
-    /** Ports arrive as uint32: anything past an int is out of range, not a negative number. */
-    private static int checkedPort(int unsigned) {
-        return unsigned < 0 ? Integer.MAX_VALUE : unsigned;
-    }
-
-    /** The port policy as the API returns it (listed ranges merged by the engine). */
-    public static dev.zerogate.proto.policy.v1.PortPolicy toProto(PortPolicy ports) {
+    private static dev.zerogate.proto.policy.v1.PortPolicy toProto(ResourceSpec.Ports ports) {
         var builder = dev.zerogate.proto.policy.v1.PortPolicy.newBuilder();
-        return switch (ports.mode()) {
+        return switch (ports.mode().orElseThrow()) {
             case ALL -> builder.setAll(dev.zerogate.proto.policy.v1.AllPorts.getDefaultInstance()).build();
             case NONE -> builder.setNone(dev.zerogate.proto.policy.v1.NoPorts.getDefaultInstance()).build();
             case LISTED -> {
                 var listed = dev.zerogate.proto.policy.v1.PortRanges.newBuilder();
-                for (PortRange range : ports.ranges()) {
+                for (ResourceSpec.Range range : ports.ranges()) {
+                    // Written back as the same 32 bits the API sent.
                     listed.addRanges(dev.zerogate.proto.policy.v1.PortRange.newBuilder()
-                            .setFirstPort(range.first()).setLastPort(range.last()));
+                            .setFirstPort((int) range.first()).setLastPort((int) range.last()));
                 }
                 yield builder.setListed(listed).build();
             }
         };
     }
 
-    public static Group group(dev.zerogate.proto.policy.v1.Group proto) {
-        Set<String> users = new HashSet<>();
-        Set<String> serviceAccounts = new HashSet<>();
-        for (GroupMember member : proto.getMembersList()) {
-            switch (member.getMemberCase()) {
-                case USER_ID -> users.add(member.getUserId());
-                case SERVICE_ACCOUNT_ID -> serviceAccounts.add(member.getServiceAccountId());
-                case MEMBER_NOT_SET -> throw new InvalidPolicyException("members", "has a member with neither user_id nor service_account_id");
-            }
+    /** The message with the spec's fields set; member display names, counts, etag and times are the caller's. */
+    public static dev.zerogate.proto.policy.v1.Group.Builder toProto(GroupSpec spec) {
+        var builder = dev.zerogate.proto.policy.v1.Group.newBuilder().setId(spec.id()).setName(spec.name())
+                .setSource(toProto(spec.source())).setIdpGroupName(spec.idpGroupName());
+        for (GroupSpec.Member member : spec.members()) {
+            builder.addMembers(toProto(member));
         }
-        Optional<String> idpGroupName = proto.getIdpGroupName().isEmpty() ? Optional.empty() : Optional.of(proto.getIdpGroupName());
-        return new Group(proto.getId(), proto.getName(), groupSource(proto.getSource()), idpGroupName, users, serviceAccounts);
+        return builder;
     }
+
+    public static GroupMember toProto(GroupSpec.Member member) {
+        return switch (member.kind()) {
+            case USER -> GroupMember.newBuilder().setUserId(member.id()).build();
+            case SERVICE_ACCOUNT -> GroupMember.newBuilder().setServiceAccountId(member.id()).build();
+            case UNSPECIFIED -> GroupMember.getDefaultInstance();
+        };
+    }
+
+    /** The message with the spec's fields set; description, etag and updated_at are the caller's. */
+    public static dev.zerogate.proto.policy.v1.AccessRule.Builder toProto(RuleSpec spec) {
+        var builder = dev.zerogate.proto.policy.v1.AccessRule.newBuilder().setId(spec.id()).setName(spec.name())
+                .addAllResourceIds(spec.resourceIds()).setDisabled(spec.disabled()).setCreatedAt(ProtoTime.timestamp(spec.createdAt()));
+        spec.subject().ifPresent(subject -> {
+            switch (subject.kind()) {
+                case GROUP -> builder.setGroupId(subject.id());
+                case SERVICE_ACCOUNT -> builder.setServiceAccountId(subject.id());
+            }
+        });
+        spec.conditions().ifPresent(conditions -> builder.setConditions(toProto(conditions)));
+        return builder;
+    }
+
+    public static dev.zerogate.proto.policy.v1.AccessConditions toProto(ConditionsSpec spec) {
+        var builder = dev.zerogate.proto.policy.v1.AccessConditions.newBuilder().setRequireMfa(spec.requireMfa());
+        spec.maxAuthAge().ifPresent(age -> builder.setMaxAuthAge(ProtoTime.duration(age)));
+        spec.device().ifPresent(device -> {
+            var posture = dev.zerogate.proto.policy.v1.DevicePostureRequirements.newBuilder()
+                    .setRequireDiskEncryption(device.requireDiskEncryption()).setRequireScreenLock(device.requireScreenLock())
+                    .setMinClientVersion(device.minClientVersion()).setRequireTrustedDevice(device.requireTrustedDevice());
+            device.allowedOs().forEach(os -> posture.addAllowedOs(dev.zerogate.proto.policy.v1.OsRequirement.newBuilder()
+                    .setOs(toProto(os.os())).setMinVersion(os.minVersion())));
+            builder.setDevice(posture);
+        });
+        for (ConditionsSpec.Window window : spec.timeWindows()) {
+            var proto = dev.zerogate.proto.policy.v1.TimeWindow.newBuilder().setTimeZone(window.timeZone());
+            window.days().forEach(day -> proto.addDaysValue(day));
+            window.start().ifPresent(start -> proto.setStart(toProto(start)));
+            window.end().ifPresent(end -> proto.setEnd(toProto(end)));
+            builder.addTimeWindows(proto);
+        }
+        spec.expiresAt().ifPresent(expiry -> builder.setExpiresAt(ProtoTime.timestamp(expiry)));
+        return builder.build();
+    }
+
+    private static TimeOfDay toProto(ConditionsSpec.Clock clock) {
+        return TimeOfDay.newBuilder().setHours((int) clock.hours()).setMinutes((int) clock.minutes()).build();
+    }
+
+    // ---------------------------------------------------------------- enums, by table
 
     /** The engine's group source; an unset or unknown value is UNSPECIFIED. */
     public static GroupSource groupSource(dev.zerogate.proto.policy.v1.GroupSource source) {
         return switch (source) {
             case GROUP_SOURCE_LOCAL -> GroupSource.LOCAL;
             case GROUP_SOURCE_IDP_SYNC -> GroupSource.IDP_SYNC;
-            default -> GroupSource.UNSPECIFIED;
+            case GROUP_SOURCE_UNSPECIFIED, UNRECOGNIZED -> GroupSource.UNSPECIFIED;
         };
     }
 
-    public static AccessRule rule(dev.zerogate.proto.policy.v1.AccessRule proto) {
-        RuleSubject subject = proto.getSubjectCase() == SubjectCase.GROUP_ID ? RuleSubject.group(proto.getGroupId())
-                : proto.getSubjectCase() == SubjectCase.SERVICE_ACCOUNT_ID ? RuleSubject.serviceAccount(proto.getServiceAccountId())
-                : null;
-        AccessConditions conditions = proto.hasConditions() ? conditions(proto.getConditions()) : AccessConditions.NONE;
-        return new AccessRule(proto.getId(), proto.getName(), subject, proto.getResourceIdsList(), conditions,
-                proto.getDisabled(), instant(proto.getCreatedAt()));
+    public static dev.zerogate.proto.policy.v1.GroupSource toProto(GroupSource source) {
+        return switch (source) {
+            case LOCAL -> dev.zerogate.proto.policy.v1.GroupSource.GROUP_SOURCE_LOCAL;
+            case IDP_SYNC -> dev.zerogate.proto.policy.v1.GroupSource.GROUP_SOURCE_IDP_SYNC;
+            case UNSPECIFIED -> dev.zerogate.proto.policy.v1.GroupSource.GROUP_SOURCE_UNSPECIFIED;
+        };
     }
 
-    public static AccessConditions conditions(dev.zerogate.proto.policy.v1.AccessConditions proto) {
-        Optional<java.time.Duration> maxAuthAge = proto.hasMaxAuthAge() ? Optional.of(duration(proto.getMaxAuthAge())) : Optional.empty();
-        Optional<PostureRequirements> device = proto.hasDevice() ? Optional.of(posture(proto.getDevice())) : Optional.empty();
-        List<TimeWindow> windows = new ArrayList<>();
-        for (int i = 0; i < proto.getTimeWindowsCount(); i++) {
-            var window = proto.getTimeWindows(i);
-            windows.add(prefixed("conditions.time_windows[" + i + "]", () -> timeWindow(window)));
-        }
-        Optional<Instant> expiresAt = proto.hasExpiresAt() ? Optional.of(instant(proto.getExpiresAt())) : Optional.empty();
-        return new AccessConditions(proto.getRequireMfa(), maxAuthAge, device, windows, expiresAt);
+    /** The engine's operating system; an unset or unknown value is UNSPECIFIED, which meets no requirement. */
+    public static OperatingSystem operatingSystem(dev.zerogate.proto.policy.v1.OperatingSystem os) {
+        return switch (os) {
+            case OPERATING_SYSTEM_LINUX -> OperatingSystem.LINUX;
+            case OPERATING_SYSTEM_MACOS -> OperatingSystem.MACOS;
+            case OPERATING_SYSTEM_WINDOWS -> OperatingSystem.WINDOWS;
+            case OPERATING_SYSTEM_IOS -> OperatingSystem.IOS;
+            case OPERATING_SYSTEM_ANDROID -> OperatingSystem.ANDROID;
+            case OPERATING_SYSTEM_FREEBSD -> OperatingSystem.FREEBSD;
+            case OPERATING_SYSTEM_UNSPECIFIED, UNRECOGNIZED -> OperatingSystem.UNSPECIFIED;
+        };
     }
 
-    private static PostureRequirements posture(dev.zerogate.proto.policy.v1.DevicePostureRequirements proto) {
-        List<OsRequirement> allowed = new ArrayList<>();
-        for (int i = 0; i < proto.getAllowedOsCount(); i++) {
-            var requirement = proto.getAllowedOs(i);
-            String field = "conditions.device.allowed_os[" + i + "]";
-            OperatingSystem os = operatingSystem(requirement.getOs(), field + ".os");
-            Optional<DottedVersion> min = requirement.getMinVersion().isEmpty() ? Optional.empty()
-                    : Optional.of(DottedVersion.parse(requirement.getMinVersion(), field + ".min_version"));
-            allowed.add(new OsRequirement(os, min));
-        }
-        Optional<SemanticVersion> minClient = proto.getMinClientVersion().isEmpty() ? Optional.empty()
-                : Optional.of(SemanticVersion.parse(proto.getMinClientVersion(), "conditions.device.min_client_version"));
-        return new PostureRequirements(allowed, proto.getRequireDiskEncryption(), proto.getRequireScreenLock(), minClient,
-                proto.getRequireTrustedDevice());
+    public static dev.zerogate.proto.policy.v1.OperatingSystem toProto(OperatingSystem os) {
+        return switch (os) {
+            case LINUX -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_LINUX;
+            case MACOS -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_MACOS;
+            case WINDOWS -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_WINDOWS;
+            case IOS -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_IOS;
+            case ANDROID -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_ANDROID;
+            case FREEBSD -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_FREEBSD;
+            case UNSPECIFIED -> dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_UNSPECIFIED;
+        };
     }
 
-    public static OperatingSystem operatingSystem(dev.zerogate.proto.policy.v1.OperatingSystem os, String field) {
-        OperatingSystem named = os == dev.zerogate.proto.policy.v1.OperatingSystem.UNRECOGNIZED ? OperatingSystem.UNSPECIFIED
-                : operatingSystem(os.getNumber());
-        if (named == OperatingSystem.UNSPECIFIED) {
-            throw new InvalidPolicyException(field, "must name an operating system");
-        }
-        return named;
+    /** The engine's protocol; an unset or unknown value is UNSPECIFIED, which the engine always denies. */
+    public static Protocol protocol(dev.zerogate.proto.policy.v1.Protocol protocol) {
+        return switch (protocol) {
+            case PROTOCOL_TCP -> Protocol.TCP;
+            case PROTOCOL_UDP -> Protocol.UDP;
+            case PROTOCOL_ICMP -> Protocol.ICMP;
+            case PROTOCOL_UNSPECIFIED, UNRECOGNIZED -> Protocol.UNSPECIFIED;
+        };
     }
 
-    /**
-     * The operating system with this wire number: policy's and identity's OperatingSystem enums
-     * share names and numbers with the engine's (UNSPECIFIED 0, LINUX 1, ... FREEBSD 6); an
-     * unknown number is UNSPECIFIED.
-     */
-    public static OperatingSystem operatingSystem(int number) {
-        OperatingSystem[] all = OperatingSystem.values();
-        return number > 0 && number < all.length ? all[number] : OperatingSystem.UNSPECIFIED;
+    public static dev.zerogate.proto.policy.v1.Protocol toProto(Protocol protocol) {
+        return switch (protocol) {
+            case TCP -> dev.zerogate.proto.policy.v1.Protocol.PROTOCOL_TCP;
+            case UDP -> dev.zerogate.proto.policy.v1.Protocol.PROTOCOL_UDP;
+            case ICMP -> dev.zerogate.proto.policy.v1.Protocol.PROTOCOL_ICMP;
+            case UNSPECIFIED -> dev.zerogate.proto.policy.v1.Protocol.PROTOCOL_UNSPECIFIED;
+        };
     }
 
-    private static TimeWindow timeWindow(dev.zerogate.proto.policy.v1.TimeWindow proto) {
-        List<java.time.DayOfWeek> days = new ArrayList<>();
-        for (DayOfWeek day : proto.getDaysList()) {
-            if (day == DayOfWeek.DAY_OF_WEEK_UNSPECIFIED || day == DayOfWeek.UNRECOGNIZED) {
-                throw new InvalidPolicyException("days", "names no day of the week");
-            }
-            days.add(java.time.DayOfWeek.of(day.getNumber()));
-        }
-        if (!proto.hasStart() || !proto.hasEnd()) {
-            throw new InvalidPolicyException(proto.hasStart() ? "end" : "start", "is required");
-        }
-        return TimeWindow.of(days, clock(proto.getStart()), clock(proto.getEnd()), proto.getTimeZone());
+    public static dev.zerogate.proto.policy.v1.DenyReason toProto(DenyReason reason) {
+        return switch (reason) {
+            case UNSPECIFIED -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_UNSPECIFIED;
+            case NO_MATCHING_RESOURCE -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_NO_MATCHING_RESOURCE;
+            case PORT_NOT_ALLOWED -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_PORT_NOT_ALLOWED;
+            case NO_MATCHING_RULE -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_NO_MATCHING_RULE;
+            case MFA_REQUIRED -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_MFA_REQUIRED;
+            case AUTH_TOO_OLD -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_AUTH_TOO_OLD;
+            case DEVICE_REQUIRED -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_DEVICE_REQUIRED;
+            case DEVICE_POSTURE -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_DEVICE_POSTURE;
+            case OUTSIDE_TIME_WINDOW -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_OUTSIDE_TIME_WINDOW;
+            case RULE_EXPIRED -> dev.zerogate.proto.policy.v1.DenyReason.DENY_REASON_RULE_EXPIRED;
+        };
     }
 
-    private static String clock(TimeOfDay time) {
-        // Out-of-range numbers are kept visible (e.g. "25:61") so the engine's message shows them.
-        return String.format("%02d:%02d", Math.min(Integer.toUnsignedLong(time.getHours()), 99),
-                Math.min(Integer.toUnsignedLong(time.getMinutes()), 99));
+    /** The engine's deny reason; an unknown value is UNSPECIFIED. */
+    public static DenyReason denyReason(dev.zerogate.proto.policy.v1.DenyReason reason) {
+        return switch (reason) {
+            case DENY_REASON_NO_MATCHING_RESOURCE -> DenyReason.NO_MATCHING_RESOURCE;
+            case DENY_REASON_PORT_NOT_ALLOWED -> DenyReason.PORT_NOT_ALLOWED;
+            case DENY_REASON_NO_MATCHING_RULE -> DenyReason.NO_MATCHING_RULE;
+            case DENY_REASON_MFA_REQUIRED -> DenyReason.MFA_REQUIRED;
+            case DENY_REASON_AUTH_TOO_OLD -> DenyReason.AUTH_TOO_OLD;
+            case DENY_REASON_DEVICE_REQUIRED -> DenyReason.DEVICE_REQUIRED;
+            case DENY_REASON_DEVICE_POSTURE -> DenyReason.DEVICE_POSTURE;
+            case DENY_REASON_OUTSIDE_TIME_WINDOW -> DenyReason.OUTSIDE_TIME_WINDOW;
+            case DENY_REASON_RULE_EXPIRED -> DenyReason.RULE_EXPIRED;
+            case DENY_REASON_UNSPECIFIED, UNRECOGNIZED -> DenyReason.UNSPECIFIED;
+        };
     }
 
-    public static Instant instant(Timestamp timestamp) {
-        return Instant.ofEpochSecond(timestamp.getSeconds(), timestamp.getNanos());
+    public static dev.zerogate.proto.policy.v1.Decision toProto(Verdict verdict) {
+        return switch (verdict) {
+            case PERMIT -> dev.zerogate.proto.policy.v1.Decision.DECISION_PERMIT;
+            case DENY -> dev.zerogate.proto.policy.v1.Decision.DECISION_DENY;
+        };
     }
 
-    public static Timestamp timestamp(Instant instant) {
-        return Timestamp.newBuilder().setSeconds(instant.getEpochSecond()).setNanos(instant.getNano()).build();
-    }
-
-    public static java.time.Duration duration(Duration duration) {
-        return java.time.Duration.ofSeconds(duration.getSeconds(), duration.getNanos());
-    }
-
-    public static Duration duration(java.time.Duration duration) {
-        return Duration.newBuilder().setSeconds(duration.getSeconds()).setNanos(duration.getNano()).build();
-    }
-
-    /** Runs {@code parse}, reporting its complaints under {@code prefix}. */
-    private static <T> T prefixed(String prefix, java.util.function.Supplier<T> parse) {
-        try {
-            return parse.get();
-        } catch (InvalidPolicyException e) {
-            if (e.field().startsWith(prefix)) {
-                throw e;
-            }
-            throw new InvalidPolicyException(prefix + "." + e.field(), e.problem());
-        }
+    /** The engine's verdict; anything but PERMIT denies (fail closed). */
+    public static Verdict verdict(dev.zerogate.proto.policy.v1.Decision decision) {
+        return switch (decision) {
+            case DECISION_PERMIT -> Verdict.PERMIT;
+            case DECISION_DENY, DECISION_UNSPECIFIED, UNRECOGNIZED -> Verdict.DENY;
+        };
     }
 }

@@ -6,12 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.Timestamp;
-import dev.zerogate.policy.engine.AddressKind;
-import dev.zerogate.policy.engine.GroupSource;
 import dev.zerogate.policy.engine.InvalidPolicyException;
-import dev.zerogate.policy.engine.PortPolicy;
-import dev.zerogate.policy.engine.Protocol;
-import dev.zerogate.policy.engine.RuleSubject;
+import dev.zerogate.policy.engine.address.AddressKind;
+import dev.zerogate.policy.engine.model.GroupSource;
+import dev.zerogate.policy.engine.model.PortPolicy;
+import dev.zerogate.policy.engine.model.Protocol;
+import dev.zerogate.policy.engine.model.RuleSubject;
 import dev.zerogate.proto.policy.v1.AccessConditions;
 import dev.zerogate.proto.policy.v1.AccessRule;
 import dev.zerogate.proto.policy.v1.Group;
@@ -88,5 +88,85 @@ class EngineMappingTest {
         assertEquals(Instant.ofEpochSecond(1_700_000_000, 5), rule.createdAt());
         assertTrue(rule.isExpiredAt(Instant.ofEpochSecond(1_800_000_000)), "expired exactly at expires_at");
         assertFalse(rule.isExpiredAt(Instant.ofEpochSecond(1_799_999_999)));
+    }
+
+    @Test
+    void everyEnumValueMapsBothWaysByTable() {
+        for (var reason : dev.zerogate.policy.engine.decision.DenyReason.values()) {
+            assertEquals(reason, EngineMapping.denyReason(EngineMapping.toProto(reason)), reason.name());
+        }
+        for (var reason : dev.zerogate.proto.policy.v1.DenyReason.values()) {
+            if (reason != dev.zerogate.proto.policy.v1.DenyReason.UNRECOGNIZED) {
+                assertEquals(reason, EngineMapping.toProto(EngineMapping.denyReason(reason)), reason.name());
+            }
+        }
+        for (var protocol : Protocol.values()) {
+            assertEquals(protocol, EngineMapping.protocol(EngineMapping.toProto(protocol)), protocol.name());
+        }
+        for (var protocol : dev.zerogate.proto.policy.v1.Protocol.values()) {
+            if (protocol != dev.zerogate.proto.policy.v1.Protocol.UNRECOGNIZED) {
+                assertEquals(protocol, EngineMapping.toProto(EngineMapping.protocol(protocol)), protocol.name());
+            }
+        }
+        for (var os : dev.zerogate.policy.engine.conditions.OperatingSystem.values()) {
+            assertEquals(os, EngineMapping.operatingSystem(EngineMapping.toProto(os)), os.name());
+        }
+        for (var os : dev.zerogate.proto.policy.v1.OperatingSystem.values()) {
+            if (os != dev.zerogate.proto.policy.v1.OperatingSystem.UNRECOGNIZED) {
+                assertEquals(os, EngineMapping.toProto(EngineMapping.operatingSystem(os)), os.name());
+            }
+        }
+        for (var source : GroupSource.values()) {
+            assertEquals(source, EngineMapping.groupSource(EngineMapping.toProto(source)), source.name());
+        }
+        for (var source : dev.zerogate.proto.policy.v1.GroupSource.values()) {
+            if (source != dev.zerogate.proto.policy.v1.GroupSource.UNRECOGNIZED) {
+                assertEquals(source, EngineMapping.toProto(EngineMapping.groupSource(source)), source.name());
+            }
+        }
+        for (var verdict : dev.zerogate.policy.engine.decision.Verdict.values()) {
+            assertEquals(verdict, EngineMapping.verdict(EngineMapping.toProto(verdict)), verdict.name());
+        }
+        for (var decision : dev.zerogate.proto.policy.v1.Decision.values()) {
+            if (decision != dev.zerogate.proto.policy.v1.Decision.UNRECOGNIZED
+                    && decision != dev.zerogate.proto.policy.v1.Decision.DECISION_UNSPECIFIED) {
+                assertEquals(decision, EngineMapping.toProto(EngineMapping.verdict(decision)), decision.name());
+            }
+        }
+    }
+
+    @Test
+    void specsKeepEveryFieldAsWritten() {
+        var rule = AccessRule.newBuilder().setId(RULE).setName("  family → pihole ").setServiceAccountId(USER)
+                .addResourceIds(RESOURCE).addResourceIds(NETWORK)
+                .setConditions(AccessConditions.newBuilder().setRequireMfa(true)
+                        .setMaxAuthAge(com.google.protobuf.Duration.newBuilder().setSeconds(3600).setNanos(7))
+                        .setDevice(dev.zerogate.proto.policy.v1.DevicePostureRequirements.newBuilder()
+                                .addAllowedOs(dev.zerogate.proto.policy.v1.OsRequirement.newBuilder()
+                                        .setOs(dev.zerogate.proto.policy.v1.OperatingSystem.OPERATING_SYSTEM_MACOS).setMinVersion("014.04"))
+                                .setMinClientVersion("1.2.3+build.5").setRequireScreenLock(true))
+                        .addTimeWindows(dev.zerogate.proto.policy.v1.TimeWindow.newBuilder()
+                                .addDays(dev.zerogate.proto.policy.v1.DayOfWeek.DAY_OF_WEEK_FRIDAY)
+                                .addDays(dev.zerogate.proto.policy.v1.DayOfWeek.DAY_OF_WEEK_MONDAY)
+                                .setStart(dev.zerogate.proto.policy.v1.TimeOfDay.newBuilder().setHours(22))
+                                .setEnd(dev.zerogate.proto.policy.v1.TimeOfDay.newBuilder().setHours(24))
+                                .setTimeZone("Europe/Berlin"))
+                        .setExpiresAt(Timestamp.newBuilder().setSeconds(1_800_000_000).setNanos(9)))
+                .setCreatedAt(Timestamp.newBuilder().setSeconds(1_700_000_000).setNanos(5)).build();
+        assertEquals(rule, EngineMapping.toProto(EngineMapping.spec(rule)).build());
+        var emptyDevice = rule.toBuilder().setConditions(AccessConditions.newBuilder()
+                .setDevice(dev.zerogate.proto.policy.v1.DevicePostureRequirements.getDefaultInstance())).build();
+        assertEquals(emptyDevice, EngineMapping.toProto(EngineMapping.spec(emptyDevice)).build());
+
+        var group = Group.newBuilder().setId(GROUP).setName("family").setSource(dev.zerogate.proto.policy.v1.GroupSource.GROUP_SOURCE_LOCAL)
+                .addMembers(GroupMember.newBuilder().setUserId(USER)).addMembers(GroupMember.newBuilder().setServiceAccountId(RULE))
+                .addMembers(GroupMember.newBuilder().setUserId(RESOURCE)).build();
+        assertEquals(group, EngineMapping.toProto(EngineMapping.spec(group)).build());
+
+        var resource = Resource.newBuilder().setId(RESOURCE).setRemoteNetworkId(NETWORK).setName("NAS")
+                .setAddress(ResourceAddress.newBuilder().setCidr("192.168.1.7/24")).setAlias("NAS.zg").setIcmpAllowed(true)
+                .setTcp(dev.zerogate.proto.policy.v1.PortPolicy.newBuilder().setListed(PortRanges.newBuilder()
+                        .addRanges(PortRange.newBuilder().setFirstPort(90).setLastPort(-1)))).build();
+        assertEquals(resource, EngineMapping.toProto(EngineMapping.spec(resource)).build());
     }
 }

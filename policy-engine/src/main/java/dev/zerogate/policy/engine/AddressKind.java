@@ -1,9 +1,0 @@
-package dev.zerogate.policy.engine;
-
-/** The four forms of a resource address, as in the proto's {@code ResourceAddress.kind} oneof. */
-public enum AddressKind {
-    FQDN,
-    WILDCARD,
-    IP_ADDRESS,
-    CIDR
-}

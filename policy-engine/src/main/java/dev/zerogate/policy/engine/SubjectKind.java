@@ -1,8 +1,0 @@
-package dev.zerogate.policy.engine;
-
-/** Kinds of callers. {@link #UNSPECIFIED} stands for anything the adapter could not map: always denied. */
-public enum SubjectKind {
-    UNSPECIFIED,
-    USER,
-    SERVICE_ACCOUNT
-}
