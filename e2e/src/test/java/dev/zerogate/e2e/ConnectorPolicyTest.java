@@ -5,7 +5,7 @@ import dev.zerogate.connector.policy.FlowPolicy;
 import dev.zerogate.connector.policy.PolicyMirror;
 import dev.zerogate.connector.policy.PolicyStreamClient;
 import dev.zerogate.connector.policy.PolicyView;
-import dev.zerogate.connector.policy.Verdict;
+import dev.zerogate.connector.policy.FlowVerdict;
 import dev.zerogate.runkit.DatabaseLogin;
 import dev.zerogate.runkit.EmbeddedPostgresServer;
 import dev.zerogate.policy.engine.model.Protocol;
@@ -159,7 +159,7 @@ class ConnectorPolicyTest {
                 AccessGrantVerifier verifier = new AccessGrantVerifier("zerogate-policy", GrantClaims.CONNECTOR_AUDIENCE);
                 VerifiedGrant grant = verifier.verify(permit.getGrant().getToken(), jwks);
                 verifier.checkFlow(grant, "pihole.zg", "tcp", 443, jkt);
-                Verdict open = flows.check(grant, "pihole.zg", 443, Protocol.TCP);
+                FlowVerdict open = flows.check(grant, "pihole.zg", 443, Protocol.TCP);
                 assertTrue(open.allowed(), open.toString());
 
                 // The admin takes Alice out of the family: the stream brings it, the flow is refused.
@@ -170,9 +170,9 @@ class ConnectorPolicyTest {
                 PolicyView after = views.poll(5, TimeUnit.SECONDS);
                 long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - changed);
                 assertTrue(after != null, "the change reached the connector's listeners");
-                Verdict closed = flows.check(after, grant, "pihole.zg", 443, Protocol.TCP);
+                FlowVerdict closed = flows.check(after, grant, "pihole.zg", 443, Protocol.TCP);
                 assertFalse(closed.allowed());
-                assertEquals(Verdict.Reason.POLICY_DENIED, closed.reason());
+                assertEquals(FlowVerdict.Reason.POLICY_DENIED, closed.reason());
                 assertEquals("rule 'family → pihole' no longer includes you", closed.message());
                 assertTrue(tookMillis < 1000, "within the second the stream promises, took " + tookMillis + " ms");
 

@@ -7,10 +7,10 @@ import java.nio.ByteBuffer;
  * Bytes may arrive in any split. A payload that is in the input whole is handed over as a
  * view of it (no copy); a split one is gathered into one buffer that the decoder keeps and
  * reuses, grown only after a frame's length passed the limit of its type (so at most the
- * largest limit, {@link TunnelProtocol#MAX_FRAME_PAYLOAD}). A fresh buffer per split frame was
- * most of what a connector allocated on a bulk flow: the TLS layer hands plaintext over in
- * pieces that do not end on frame boundaries, so about one DATA frame in eight arrives split,
- * and the garbage cost a young collection (a pause of the whole pipeline) every second or so.
+ * largest limit, {@link TunnelProtocol#MAX_FRAME_PAYLOAD}). The buffer is kept because split
+ * frames are common on a bulk flow (the TLS layer hands plaintext over in pieces that do not
+ * end on frame boundaries), and a fresh buffer for each would be garbage whose collections
+ * pause the whole pipeline (ADR 0011 has the figures).
  * Not thread-safe: one decoder per session, fed in order.
  */
 public final class FrameDecoder {

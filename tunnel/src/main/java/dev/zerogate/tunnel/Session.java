@@ -2,9 +2,9 @@ package dev.zerogate.tunnel;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.MessageLite;
-import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
+import dev.zerogate.proto.tunnel.v1.StreamRefuseReason;
 import dev.zerogate.proto.tunnel.v1.StreamRefused;
 
 import java.nio.ByteBuffer;
@@ -176,7 +176,7 @@ public final class Session {
         highestStreamId = streamId;
         if (streams.size() >= TunnelProtocol.MAX_STREAMS_PER_SESSION) {
             writeFrame(TunnelProtocol.REFUSED, streamId, StreamRefused.newBuilder()
-                    .setReason(FlowRejectReason.FLOW_REJECT_REASON_CAPACITY_VALUE)
+                    .setReason(StreamRefuseReason.STREAM_REFUSE_REASON_CAPACITY)
                     .setMessage("this session has " + streams.size() + " open flows, the most it allows")
                     .build());
             return;
@@ -317,7 +317,7 @@ public final class Session {
     }
 
     /** Connector side: the flow is refused; the stream is closed. */
-    public void refuse(int streamId, int reason, String message) {
+    public void refuse(int streamId, StreamRefuseReason reason, String message) {
         Stream stream = answerable(streamId);
         if (stream != null) {
             streams.remove(streamId);

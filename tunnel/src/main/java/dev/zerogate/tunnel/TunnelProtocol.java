@@ -109,9 +109,8 @@ package dev.zerogate.tunnel;
  * one WINDOW right after OPEN / OPENED, as long as the widening of the session's open streams
  * stays within {@value #SESSION_WIDENING_BUDGET} bytes (8 wide streams); streams opened beyond
  * that keep the initial window. Why: one stream's throughput is at most its window per round
- * trip, and the round trip of a busy relay path includes the socket buffers of three TCP hops:
- * on a 2-core machine 256 KiB held one flow to ~250 MB/s and 1 MiB to ~450–520 MB/s, while
- * 4 MiB reached ~640 MB/s, where the CPU rather than the window is the limit (ADR 0011). The
+ * trip, and the round trip of a busy relay path includes the socket buffers of three TCP hops;
+ * at 4 MiB the CPU rather than the window is the limit (ADR 0011 has the figures). The
  * budget keeps what a session can make its peer buffer at 1,024 × 256 KiB + 32 MiB.
  *
  * <h2>Limits and liveness</h2>

@@ -66,7 +66,7 @@ final class RecordingEnd implements Session.Output, Session.Listener {
 
     @Override
     public void onRefused(int streamId, StreamRefused refused) {
-        events.add("refused " + streamId + " " + refused.getReason());
+        events.add("refused " + streamId + " " + refused.getReasonValue());
         refusals.put(streamId, refused);
     }
 

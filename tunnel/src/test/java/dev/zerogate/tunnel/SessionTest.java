@@ -1,8 +1,8 @@
 package dev.zerogate.tunnel;
 
-import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
+import dev.zerogate.proto.tunnel.v1.StreamRefuseReason;
 import dev.zerogate.proto.tunnel.v1.StreamRefused;
 import org.junit.jupiter.api.Test;
 
@@ -154,7 +154,7 @@ class SessionTest {
         int id = client.session.open(open("10.9.9.9", 80));
         client.session.send(id, ByteBuffer.wrap(new byte[10]));
         exchange();
-        connector.session.refuse(id, FlowRejectReason.FLOW_REJECT_REASON_RESOURCE_UNKNOWN_VALUE, "10.9.9.9 is not a resource");
+        connector.session.refuse(id, StreamRefuseReason.STREAM_REFUSE_REASON_RESOURCE_UNKNOWN, "10.9.9.9 is not a resource");
         client.session.send(id, ByteBuffer.wrap(new byte[10])); // crosses the refusal
         exchange();
 
@@ -209,7 +209,7 @@ class SessionTest {
         ByteBuffer answer = connector.wire.getLast();
         assertEquals(TunnelProtocol.REFUSED, answer.get(0));
         assertEquals(2 * TunnelProtocol.MAX_STREAMS_PER_SESSION + 1, answer.getInt(4));
-        assertEquals(FlowRejectReason.FLOW_REJECT_REASON_CAPACITY_VALUE, StreamRefused.parseFrom(
+        assertEquals(StreamRefuseReason.STREAM_REFUSE_REASON_CAPACITY, StreamRefused.parseFrom(
                 answer.position(TunnelProtocol.FRAME_HEADER_BYTES)).getReason());
     }
 

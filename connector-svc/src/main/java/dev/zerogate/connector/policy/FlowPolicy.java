@@ -1,7 +1,7 @@
 package dev.zerogate.connector.policy;
 
 import dev.zerogate.connector.policy.RevokedSubject.Kind;
-import dev.zerogate.connector.policy.Verdict.Reason;
+import dev.zerogate.connector.policy.FlowVerdict.Reason;
 import dev.zerogate.policy.engine.conditions.TimeWindow;
 import dev.zerogate.policy.engine.model.AccessRule;
 import dev.zerogate.policy.engine.model.Protocol;
@@ -74,7 +74,7 @@ public final class FlowPolicy {
     }
 
     /** Checks against the view in force now. */
-    public Verdict check(VerifiedGrant grant, String destination, int port, Protocol protocol) {
+    public FlowVerdict check(VerifiedGrant grant, String destination, int port, Protocol protocol) {
         return check(mirror.view(), grant, destination, port, protocol);
     }
 
@@ -85,63 +85,63 @@ public final class FlowPolicy {
      * @param destination the host name or IP address the flow goes to, as the client requested it
      * @param port        1 to 65535 for TCP and UDP, 0 for ICMP
      */
-    public Verdict check(PolicyView view, VerifiedGrant grant, String destination, int port, Protocol protocol) {
+    public FlowVerdict check(PolicyView view, VerifiedGrant grant, String destination, int port, Protocol protocol) {
         Instant now = clock.instant();
         if (!networkId.equals(grant.networkId())) {
-            return Verdict.refuse(Reason.GRANT_MISMATCH, "the grant is for another remote network than this connector's");
+            return FlowVerdict.refuse(Reason.GRANT_MISMATCH, "the grant is for another remote network than this connector's");
         }
         if (!view.synced()) {
-            return Verdict.refuse(Reason.POLICY_DENIED, "this connector has not received the policy yet: try again in a moment");
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, "this connector has not received the policy yet: try again in a moment");
         }
         if (view.revocation(Kind.CONNECTOR, connectorId).isPresent()) {
-            return Verdict.refuse(Reason.POLICY_DENIED, "this connector was revoked");
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, "this connector was revoked");
         }
         Optional<String> revoked = revocation(view, grant);
         if (revoked.isPresent()) {
-            return Verdict.refuse(Reason.POLICY_DENIED, revoked.get());
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, revoked.get());
         }
 
         Resource resource = view.resource(grant.resourceId()).filter(r -> r.networkId().equals(networkId)).orElse(null);
         if (resource == null) {
-            return Verdict.refuse(Reason.RESOURCE_UNKNOWN, "the resource this access was granted for no longer exists in this network");
+            return FlowVerdict.refuse(Reason.RESOURCE_UNKNOWN, "the resource this access was granted for no longer exists in this network");
         }
         // Whether nothing matches or another resource does (a carve-out), the message is the same:
         // it says nothing about resources the caller was not given.
         if (!view.mostSpecificResource(destination).map(Resource::id).filter(resource.id()::equals).isPresent()) {
-            return Verdict.refuse(Reason.POLICY_DENIED, "'" + printable(destination) + "' is no longer part of resource "
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, "'" + printable(destination) + "' is no longer part of resource "
                     + resource.describe());
         }
         if (!resource.allows(protocol, port)) {
-            return Verdict.refuse(Reason.POLICY_DENIED, "resource " + resource.describe() + " no longer allows "
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, "resource " + resource.describe() + " no longer allows "
                     + describe(protocol, port));
         }
 
         AccessRule rule = view.rule(grant.ruleId()).orElse(null);
         if (rule == null) {
-            return Verdict.refuse(Reason.POLICY_DENIED, "the rule that granted this access was deleted or no longer covers this network");
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, "the rule that granted this access was deleted or no longer covers this network");
         }
         if (rule.disabled()) {
-            return Verdict.refuse(Reason.POLICY_DENIED, rule.describe() + " is disabled");
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, rule.describe() + " is disabled");
         }
         if (rule.isExpiredAt(now)) {
-            return Verdict.refuse(Reason.POLICY_DENIED, rule.describe() + " has expired");
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, rule.describe() + " has expired");
         }
         if (!rule.resourceIds().contains(resource.id())) {
-            return Verdict.refuse(Reason.POLICY_DENIED, rule.describe() + " no longer gives access to resource " + resource.describe());
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, rule.describe() + " no longer gives access to resource " + resource.describe());
         }
         Optional<Instant> windowEnd = Optional.empty();
         List<TimeWindow> windows = rule.conditions().timeWindows();
         if (!windows.isEmpty()) {
             windowEnd = windowEnd(windows, now);
             if (windowEnd.isEmpty()) {
-                return Verdict.refuse(Reason.POLICY_DENIED, rule.describe() + " does not apply at this time (outside its time windows)");
+                return FlowVerdict.refuse(Reason.POLICY_DENIED, rule.describe() + " does not apply at this time (outside its time windows)");
             }
         }
         Optional<String> notIncluded = subjectProblem(view, rule, grant);
         if (notIncluded.isPresent()) {
-            return Verdict.refuse(Reason.POLICY_DENIED, notIncluded.get());
+            return FlowVerdict.refuse(Reason.POLICY_DENIED, notIncluded.get());
         }
-        return Verdict.allow(earliest(rule.conditions().expiresAt(), windowEnd));
+        return FlowVerdict.allow(earliest(rule.conditions().expiresAt(), windowEnd));
     }
 
     private static Optional<String> revocation(PolicyView view, VerifiedGrant grant) {

@@ -1,16 +1,17 @@
 package dev.zerogate.connector.tunnel;
 
 import dev.zerogate.connector.policy.FlowPolicy;
+import dev.zerogate.connector.policy.FlowVerdict;
 import dev.zerogate.connector.policy.PolicyView;
-import dev.zerogate.connector.policy.Verdict;
 import dev.zerogate.policy.engine.model.Protocol;
-import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
+import dev.zerogate.proto.tunnel.v1.StreamRefuseReason;
 import dev.zerogate.servicekit.grant.GrantRejectedException;
 import dev.zerogate.servicekit.grant.RemoteGrantVerifier;
 import dev.zerogate.servicekit.grant.VerifiedGrant;
 import dev.zerogate.tunnel.ResetCode;
+import dev.zerogate.tunnel.StreamRefusals;
 import dev.zerogate.tunnel.netty.ChannelStreamEnd;
 import dev.zerogate.tunnel.netty.PeerCertificates;
 import dev.zerogate.tunnel.netty.SessionHandler;
@@ -103,11 +104,11 @@ public final class FlowGate implements SessionHandler.Owner {
         FlowLog.Flow unverified = new FlowLog.Flow(flowId, sessionIdOf(session), "", peer.map(PeerCertificates.Peer::id).orElse(""),
                 "", request.getDestination(), request.getPort(), "relay", clock.instant());
         if (peer.isEmpty() || !peer.get().kind().equals("device")) {
-            refuse(session, streamId, unverified, FlowRejectReason.FLOW_REJECT_REASON_GRANT_MISMATCH, "the session has no device certificate");
+            refuse(session, streamId, unverified, StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_MISMATCH, "the session has no device certificate");
             return;
         }
         if (!"tcp".equals(request.getProtocol())) {
-            refuse(session, streamId, unverified, FlowRejectReason.FLOW_REJECT_REASON_PROTOCOL_UNSUPPORTED,
+            refuse(session, streamId, unverified, StreamRefuseReason.STREAM_REFUSE_REASON_PROTOCOL_UNSUPPORTED,
                     "this connector carries TCP flows only");
             return;
         }
@@ -116,8 +117,8 @@ public final class FlowGate implements SessionHandler.Owner {
                 Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                 boolean expired = cause instanceof GrantRejectedException rejected
                         && rejected.reason() == GrantRejectedException.Reason.EXPIRED;
-                refuse(session, streamId, unverified, expired ? FlowRejectReason.FLOW_REJECT_REASON_GRANT_EXPIRED
-                                : FlowRejectReason.FLOW_REJECT_REASON_GRANT_INVALID,
+                refuse(session, streamId, unverified, expired ? StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_EXPIRED
+                                : StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_INVALID,
                         cause instanceof GrantRejectedException ? cause.getMessage() : "the grant could not be checked");
                 return;
             }
@@ -133,20 +134,20 @@ public final class FlowGate implements SessionHandler.Owner {
             grants.verifier().checkFlow(grant, request.getDestination(), request.getProtocol(), request.getPort(), peer.keyThumbprint());
         } catch (GrantRejectedException e) {
             refuse(session, streamId, flow, e.reason() == GrantRejectedException.Reason.EXPIRED
-                    ? FlowRejectReason.FLOW_REJECT_REASON_GRANT_EXPIRED : FlowRejectReason.FLOW_REJECT_REASON_GRANT_MISMATCH, e.getMessage());
+                    ? StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_EXPIRED : StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_MISMATCH, e.getMessage());
             return;
         }
         if (!grant.deviceId().map(peer.id()::equals).orElse(false)) {
-            refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_GRANT_MISMATCH, "the grant is for another device");
+            refuse(session, streamId, flow, StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_MISMATCH, "the grant is for another device");
             return;
         }
-        Verdict verdict = policy.check(grant, request.getDestination(), request.getPort(), Protocol.TCP);
+        FlowVerdict verdict = policy.check(grant, request.getDestination(), request.getPort(), Protocol.TCP);
         if (!verdict.allowed()) {
-            refuse(session, streamId, flow, FlowRejectReason.valueOf(verdict.reason().flowRejectReason()), verdict.message());
+            refuse(session, streamId, flow, refuseReason(verdict.reason()), verdict.message());
             return;
         }
         if (!reserveFlow(grant.subject())) {
-            refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_CAPACITY,
+            refuse(session, streamId, flow, StreamRefuseReason.STREAM_REFUSE_REASON_CAPACITY,
                     "this user already has " + maxFlowsPerUser + " flows open through this connector; close some and retry");
             return;
         }
@@ -160,7 +161,7 @@ public final class FlowGate implements SessionHandler.Owner {
                 .whenComplete((address, failure) -> session.eventLoop().execute(() -> {
                     if (failure != null) {
                         releaseFlow(grant.subject());
-                        refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_DESTINATION_UNRESOLVABLE,
+                        refuse(session, streamId, flow, StreamRefuseReason.STREAM_REFUSE_REASON_DESTINATION_UNRESOLVABLE,
                                 request.getDestination() + " does not resolve in the private network");
                         return;
                     }
@@ -209,7 +210,7 @@ public final class FlowGate implements SessionHandler.Owner {
                 .connect(address, request.getPort()).addListener((ChannelFutureListener) dialled -> {
                     if (!dialled.isSuccess()) {
                         releaseFlow(grant.subject());
-                        refuse(session, streamId, flow, FlowRejectReason.FLOW_REJECT_REASON_DESTINATION_UNREACHABLE,
+                        refuse(session, streamId, flow, StreamRefuseReason.STREAM_REFUSE_REASON_DESTINATION_UNREACHABLE,
                                 "dial " + address.getHostAddress() + ":" + request.getPort() + ": "
                                         + (dialled.cause() == null ? "failed" : dialled.cause().getMessage()));
                         return;
@@ -241,10 +242,10 @@ public final class FlowGate implements SessionHandler.Owner {
      */
     public void recheck(PolicyView view) {
         for (OpenFlow flow : open.values()) {
-            Verdict verdict = policy.check(view, flow.grant(), flow.destination(), flow.port(), Protocol.TCP);
+            FlowVerdict verdict = policy.check(view, flow.grant(), flow.destination(), flow.port(), Protocol.TCP);
             if (!verdict.allowed()) {
                 flow.session().eventLoop().execute(() -> {
-                    metrics.counter("zerogate_connector_flows_revoked", "reason", verdict.reason().label()).increment();
+                    metrics.counter("zerogate_connector_flows_revoked", "reason", StreamRefusals.label(refuseReason(verdict.reason()))).increment();
                     flow.session().reset(flow.streamId(), ResetCode.ACCESS_REVOKED, verdict.message());
                 });
             }
@@ -264,21 +265,31 @@ public final class FlowGate implements SessionHandler.Owner {
             if (!open.containsKey(flow.log().flowId())) {
                 return;
             }
-            Verdict verdict = policy.check(flow.grant(), flow.destination(), flow.port(), Protocol.TCP);
+            FlowVerdict verdict = policy.check(flow.grant(), flow.destination(), flow.port(), Protocol.TCP);
             if (verdict.allowed()) {
                 scheduleRecheck(flow, verdict.recheckAt());
             } else {
-                metrics.counter("zerogate_connector_flows_revoked", "reason", verdict.reason().label()).increment();
+                metrics.counter("zerogate_connector_flows_revoked", "reason", StreamRefusals.label(refuseReason(verdict.reason()))).increment();
                 flow.session().reset(flow.streamId(), ResetCode.ACCESS_REVOKED, verdict.message());
             }
         }, delayMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 
-    private void refuse(SessionHandler session, int streamId, FlowLog.Flow flow, FlowRejectReason reason, String message) {
-        String label = reason.name().replace("FLOW_REJECT_REASON_", "").toLowerCase(java.util.Locale.ROOT);
+    private void refuse(SessionHandler session, int streamId, FlowLog.Flow flow, StreamRefuseReason reason, String message) {
+        String label = StreamRefusals.label(reason);
         metrics.counter("zerogate_connector_flows_refused", "reason", label).increment();
         log.refused(flow, label, message);
-        session.refuse(streamId, reason.getNumber(), message);
+        session.refuse(streamId, reason, message);
+    }
+
+    /** The tunnel contract's reason for each answer of the policy copy (NONE is never refused). */
+    static StreamRefuseReason refuseReason(FlowVerdict.Reason reason) {
+        return switch (reason) {
+            case NONE -> StreamRefuseReason.STREAM_REFUSE_REASON_UNSPECIFIED;
+            case GRANT_MISMATCH -> StreamRefuseReason.STREAM_REFUSE_REASON_GRANT_MISMATCH;
+            case RESOURCE_UNKNOWN -> StreamRefuseReason.STREAM_REFUSE_REASON_RESOURCE_UNKNOWN;
+            case POLICY_DENIED -> StreamRefuseReason.STREAM_REFUSE_REASON_POLICY_DENIED;
+        };
     }
 
     private static Optional<PeerCertificates.Peer> peerOf(SessionHandler session) {

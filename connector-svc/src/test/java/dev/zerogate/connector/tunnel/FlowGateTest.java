@@ -2,6 +2,7 @@ package dev.zerogate.connector.tunnel;
 
 import dev.zerogate.connector.policy.Events;
 import dev.zerogate.connector.policy.FlowPolicy;
+import dev.zerogate.connector.policy.FlowVerdict;
 import dev.zerogate.connector.policy.PolicyMirror;
 import dev.zerogate.proto.policy.v1.AccessConditions;
 import dev.zerogate.proto.policy.v1.AccessRule;
@@ -22,6 +23,7 @@ import dev.zerogate.testkit.identity.TestGrants;
 import dev.zerogate.tunnel.KeyThumbprints;
 import dev.zerogate.tunnel.ResetCode;
 import dev.zerogate.tunnel.Session;
+import dev.zerogate.tunnel.StreamRefusals;
 import dev.zerogate.tunnel.netty.PeerCertificates;
 import dev.zerogate.tunnel.netty.SessionHandler;
 import dev.zerogate.tunnel.netty.StreamEnd;
@@ -221,7 +223,7 @@ class FlowGateTest {
 
         @Override
         public void refused(StreamRefused refused) {
-            result.complete("refused " + FlowRejectReason.forNumber(refused.getReason()) + ": " + refused.getMessage());
+            result.complete("refused " + FlowRejectReason.forNumber(refused.getReasonValue()) + ": " + refused.getMessage());
         }
     }
 
@@ -304,6 +306,16 @@ class FlowGateTest {
             Thread.sleep(20);
         }
         assertEquals(expected, gate.activeFlows());
+    }
+
+    @Test
+    void theReasonsAreFlowRejectReasons() {
+        for (FlowVerdict.Reason reason : FlowVerdict.Reason.values()) {
+            String name = "FLOW_REJECT_REASON_" + (reason == FlowVerdict.Reason.NONE ? "UNSPECIFIED" : reason.name());
+            assertEquals(name, FlowRejectReason.forNumber(FlowGate.refuseReason(reason).getNumber()).name(),
+                    "a value of zerogate.relay.v1.FlowRejectReason");
+        }
+        assertEquals("policy_denied", StreamRefusals.label(FlowGate.refuseReason(FlowVerdict.Reason.POLICY_DENIED)));
     }
 
     @Test

@@ -16,6 +16,7 @@ import dev.zerogate.relay.service.RelayMetrics;
 import dev.zerogate.relay.service.RelayRefusal;
 import dev.zerogate.servicekit.grant.VerifiedGrant;
 import dev.zerogate.tunnel.Preambles;
+import dev.zerogate.tunnel.StreamRefusals;
 import dev.zerogate.tunnel.netty.Splice;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -223,7 +224,7 @@ public class PublicPort {
         }
     }
 
-    /** The connector answered FlowRejected (or its stream ended): the waiting client hears why. */
+    /** The connector answered FlowRejected (or its stream ended): the waiting client hears why, in the tunnel contract's words. */
     public void rejected(String flowId, FlowRejectReason reason, String message) {
         String tokenKey = tokenByFlow.remove(flowId);
         Pending pending = tokenKey == null ? null : byToken.remove(tokenKey);
@@ -233,7 +234,7 @@ public class PublicPort {
         pending.timeout().cancel(false);
         pending.client().eventLoop().execute(() -> answerAndClose(pending.client(), pending.clientPreamble(),
                 RelayAnswerCode.RELAY_ANSWER_CODE_CONNECTOR_REFUSED, "connector_refused",
-                "the connector refused the session (" + reason.name().replace("FLOW_REJECT_REASON_", "").toLowerCase()
+                "the connector refused the session (" + StreamRefusals.label(FlowRejections.toStreamRefuseReason(reason))
                         + (message.isEmpty() ? "" : ": " + message) + ")"));
     }
 
@@ -263,7 +264,7 @@ public class PublicPort {
                 .setSessionId(pending.flowId()).setConnectorId(pending.connectorId()).build();
         // Both legs on the connector's loop (the client's channel moves), so that the splice writes
         // each read straight into the other socket on the same thread. Across two loops every read
-        // became a write task handed to the other loop's thread, a wake-up each (ADR 0011).
+        // would be a write task handed to the other loop's thread, a wake-up each (ADR 0011).
         // The connector's side first: its answer is queued before any client byte can be.
         EventLoop loop = connector.eventLoop();
         Runnable splice = () -> {

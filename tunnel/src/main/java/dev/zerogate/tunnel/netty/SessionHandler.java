@@ -1,8 +1,8 @@
 package dev.zerogate.tunnel.netty;
 
-import dev.zerogate.proto.relay.v1.FlowRejectReason;
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
+import dev.zerogate.proto.tunnel.v1.StreamRefuseReason;
 import dev.zerogate.proto.tunnel.v1.StreamRefused;
 import dev.zerogate.tunnel.FrameEncoder;
 import dev.zerogate.tunnel.ResetCode;
@@ -39,7 +39,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public interface Owner {
         /** Connector side: a flow is asked for. Answer later with {@link #accept} or {@link #refuse}. */
         default void onOpenRequested(SessionHandler session, int streamId, OpenStream request) {
-            session.refuse(streamId, FlowRejectReason.FLOW_REJECT_REASON_INTERNAL_VALUE, "this end accepts no streams");
+            session.refuse(streamId, StreamRefuseReason.STREAM_REFUSE_REASON_INTERNAL, "this end accepts no streams");
         }
 
         /** The session ended. */
@@ -202,8 +202,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         flushSoon();
     }
 
-    /** Connector side: refuses the flow with a FlowRejectReason number and a human message. */
-    public void refuse(int streamId, int reason, String message) {
+    /** Connector side: refuses the flow with its reason and a human message. */
+    public void refuse(int streamId, StreamRefuseReason reason, String message) {
         Binding binding = unbind(streamId);
         if (binding != null && binding.early != null) {
             binding.early.release();

@@ -54,8 +54,7 @@ public final class Splice extends ChannelInboundHandlerAdapter {
         // channel is still writable then: the peer turns its reading off on its loop (channelRead
         // above) after seeing this channel unwritable, and the two may be different threads. Set
         // from here, a "resume" could land between the peer's check and its "pause" and be lost,
-        // and with no further writability change the splice would stall for good (the likely cause
-        // of a relayed flow in ./bench tunnel that stopped mid-transfer until the session's idle timeout).
+        // and with no further writability change the splice would stall for good.
         Channel self = ctx.channel();
         if (self.isWritable()) {
             peer.eventLoop().execute(() -> {

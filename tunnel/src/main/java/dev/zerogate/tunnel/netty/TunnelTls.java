@@ -17,13 +17,13 @@ import java.util.List;
 
 /**
  * The TLS of end-to-end sessions (see {@link TunnelProtocol}): 1.3 only, AES-GCM only (the
- * JDK has AES intrinsics; ChaCha20 is 3–4× slower here), mutual authentication with zerogate
+ * JDK has AES intrinsics and none for ChaCha20), mutual authentication with zerogate
  * certificates, ALPN {@value TunnelProtocol#ALPN}. The connector is the TLS server.
  *
  * <p>The record layer runs in BoringSSL (netty-tcnative, bundled for Linux x86-64 and
  * AArch64) where it loads, and in the JDK otherwise: on the relayed path the two ends' crypto
- * is most of the CPU a byte costs, and BoringSSL spends well under half of the JDK's per byte
- * (ADR 0011). Both speak the same TLS 1.3, so either end may run either one.
+ * is most of the CPU a byte costs, and BoringSSL spends less of it per byte than the JDK
+ * (ADR 0011 has the figures). Both speak the same TLS 1.3, so either end may run either one.
  * {@code -D}{@value #PROVIDER_PROPERTY}{@code =jdk} forces the JDK (for comparison, or where
  * a native library must not be loaded).
  */

@@ -2,6 +2,7 @@ package dev.zerogate.tunnel.netty;
 
 import dev.zerogate.proto.tunnel.v1.OpenStream;
 import dev.zerogate.proto.tunnel.v1.StreamOpened;
+import dev.zerogate.proto.tunnel.v1.StreamRefuseReason;
 import dev.zerogate.proto.tunnel.v1.StreamRefused;
 import dev.zerogate.tunnel.ResetCode;
 import dev.zerogate.testkit.identity.TestCa;
@@ -110,7 +111,7 @@ class SessionOverTlsTest {
             @Override
             public void onOpenRequested(SessionHandler session, int streamId, OpenStream request) {
                 if (!request.getDestination().equals("echo.lan")) {
-                    session.refuse(streamId, 5, request.getDestination() + " is not a resource");
+                    session.refuse(streamId, StreamRefuseReason.STREAM_REFUSE_REASON_RESOURCE_UNKNOWN, request.getDestination() + " is not a resource");
                     return;
                 }
                 new Bootstrap().group(session.eventLoop()).channel(NioSocketChannel.class)

@@ -10,18 +10,18 @@ import java.util.Optional;
  * @param allowed   whether the flow may open (or stay open)
  * @param reason    why not; {@link Reason#NONE} when allowed
  * @param message   for the client and the connection log, e.g. "rule 'family → pihole' no longer
- *                  includes you"; never the grant; at most 500 characters (FlowReject.message)
+ *                  includes you"; never the grant; at most 500 characters (StreamRefused.message)
  * @param recheckAt for an allowed flow: when the answer changes by itself, without a policy change
  *                  (the rule expires, its current time window ends); the flow table checks again then
  */
-public record Verdict(boolean allowed, Reason reason, String message, Optional<Instant> recheckAt) {
+public record FlowVerdict(boolean allowed, Reason reason, String message, Optional<Instant> recheckAt) {
 
-    /** Longest message, from {@code zerogate.relay.v1.FlowReject.message}. */
+    /** Longest message, from {@code zerogate.tunnel.v1.StreamRefused.message}. */
     public static final int MAX_MESSAGE_LENGTH = 500;
 
     /**
-     * Why a flow is refused: the names of {@code zerogate.relay.v1.FlowRejectReason} without its
-     * prefix ({@link #flowRejectReason()}), also the metric label ({@link #label()}).
+     * Why a flow is refused. The flow gate maps each to the tunnel contract's reason of a
+     * refused stream, whose label the metrics and the connection log use.
      */
     public enum Reason {
         /** Not refused. */
@@ -31,20 +31,10 @@ public record Verdict(boolean allowed, Reason reason, String message, Optional<I
         /** The grant's resource is not in this connector's copy of the policy. */
         RESOURCE_UNKNOWN,
         /** The connector's copy of the policy no longer allows the flow (rule, resource, membership, revocation). */
-        POLICY_DENIED;
-
-        /** The {@code zerogate.relay.v1.FlowRejectReason} value name, e.g. FLOW_REJECT_REASON_POLICY_DENIED. */
-        public String flowRejectReason() {
-            return "FLOW_REJECT_REASON_" + (this == NONE ? "UNSPECIFIED" : name());
-        }
-
-        /** Lowercase, for metric labels and logs: "policy_denied". */
-        public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
-        }
+        POLICY_DENIED
     }
 
-    public Verdict {
+    public FlowVerdict {
         Objects.requireNonNull(reason, "reason");
         Objects.requireNonNull(recheckAt, "recheckAt");
         if (allowed != (reason == Reason.NONE)) {
@@ -53,11 +43,11 @@ public record Verdict(boolean allowed, Reason reason, String message, Optional<I
         message = message == null ? "" : message.length() > MAX_MESSAGE_LENGTH ? message.substring(0, MAX_MESSAGE_LENGTH - 3) + "..." : message;
     }
 
-    static Verdict allow(Optional<Instant> recheckAt) {
-        return new Verdict(true, Reason.NONE, "", recheckAt);
+    static FlowVerdict allow(Optional<Instant> recheckAt) {
+        return new FlowVerdict(true, Reason.NONE, "", recheckAt);
     }
 
-    static Verdict refuse(Reason reason, String message) {
-        return new Verdict(false, reason, message, Optional.empty());
+    static FlowVerdict refuse(Reason reason, String message) {
+        return new FlowVerdict(false, reason, message, Optional.empty());
     }
 }
