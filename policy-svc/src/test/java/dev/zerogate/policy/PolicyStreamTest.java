@@ -264,6 +264,24 @@ class PolicyStreamTest {
     }
 
     @Test
+    void aTokenAcceptedBeforeItsConnectorWasDeletedIsRefusedAsUnauthenticatedAfterwards() throws InterruptedException {
+        RemoteNetwork home = network();
+        Connector pi = admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()
+                .setRemoteNetworkId(home.getId())).build()).getConnector();
+        String connector = TestIdentity.instance().token(Claims.connector(pi.getId()));
+        WatchPolicyRequest itsOwn = WatchPolicyRequest.newBuilder().setSubscriberKind(SubscriberKind.SUBSCRIBER_KIND_CONNECTOR)
+                .setSubscriberId(pi.getId()).build();
+        Watch first = new Watch(connector, itsOwn);
+        first.until(PolicyEvent::hasSnapshotEnd); // the token was verified, and is now remembered
+        admin.deleteConnector(DeleteConnectorRequest.newBuilder().setId(pi.getId()).build());
+        first.until(PolicyEvent::hasRevocation);
+
+        Object refused = new Watch(connector, itsOwn).end();
+        assertStatus(Status.Code.UNAUTHENTICATED, refused);
+        assertTrue(((StatusRuntimeException) refused).getStatus().getDescription().contains("revoked"), refused.toString());
+    }
+
+    @Test
     void onlyRelaysAdminsAndConnectorsOfTheirOwnIdMaySubscribe() throws InterruptedException {
         RemoteNetwork home = network();
         Connector pi = admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()

@@ -106,8 +106,12 @@ public class Callers {
         }
         VerifiedAccessToken known = verified.get(call.bearerToken());
         if (known != null && known.expiresAt().isAfter(clock.instant())) {
-            refuseRevoked(known);
-            return Uni.createFrom().item(known);
+            // Inside the Uni: a refusal thrown from here would escape every adapter's error
+            // mapping, and gRPC would answer UNKNOWN instead of UNAUTHENTICATED.
+            return Uni.createFrom().item(() -> {
+                refuseRevoked(known);
+                return known;
+            });
         }
         return Uni.createFrom().completionStage(() -> verifier.verifyDeferringKeyBinding(call.bearerToken()))
                 .onFailure().transform(Callers::refusal)
