@@ -49,6 +49,22 @@ package dev.zerogate.tunnel;
  * the connector's connections and closes both when either closes. After any other answer
  * the relay closes the connection.
  *
+ * <p>Key unknown: when the preamble's key id is not the relay's, the relay cannot open it, so it
+ * cannot seal an answer either. It sends {@code n = 0} followed by the
+ * {@value #RELAY_KEY_ID_BYTES}-byte id of the key it does hold, and closes. This answer is not
+ * authenticated; a peer uses it only to refuse the relay with a message that names both key
+ * ids (the relay was reinstalled, or it is not the relay the control plane published).
+ *
+ * <h2>Relay connection over TLS</h2>
+ * When a relay's URL is {@code https://}, the peer first opens TLS (1.2 or 1.3) to the relay's
+ * public port, with SNI = the URL's host and ALPN {@value #RELAY_ALPN}, and verifies the relay's
+ * certificate for that host (WebPKI, or the CA the deployment configured); the preamble and
+ * everything after it travel inside. On the same port, a TLS connection that offers another ALPN
+ * ({@code h2}, {@code http/1.1}) or none carries gRPC/HTTP to the relay's own server. The outer
+ * TLS hides the preamble's framing from the path and proves the relay's name; the end-to-end
+ * session inside still does not trust the relay. A relay configured with a certificate refuses
+ * connections that do not start with a TLS handshake.
+ *
  * <p>Client proof of possession: ECDSA P-256 SHA-256 by the device key over
  * {@code "zerogate relay proof v1" || key id (8) || enc (32) || sent_at_unix_ms (8, big-endian)}.
  *
@@ -131,6 +147,10 @@ public final class TunnelProtocol {
     public static final int VERSION = 1;
     /** ALPN protocol name of the end-to-end session. */
     public static final String ALPN = "zg-tunnel/1";
+    /** ALPN protocol name of a data-plane connection inside the outer TLS to a relay. */
+    public static final String RELAY_ALPN = "zg-relay/1";
+    /** The answer length that means "key unknown": the relay's own key id follows. */
+    public static final int KEY_UNKNOWN_ANSWER_LENGTH = 0;
 
     /** Preamble magic "ZGR1". */
     public static final byte[] PREAMBLE_MAGIC = {0x5A, 0x47, 0x52, 0x31};
