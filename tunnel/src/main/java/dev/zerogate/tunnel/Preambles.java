@@ -170,10 +170,13 @@ public final class Preambles {
         }
     }
 
-    /** Reads the answer's 2-byte length and checks it. */
+    /**
+     * Reads the answer's 2-byte length and checks it; {@link TunnelProtocol#KEY_UNKNOWN_ANSWER_LENGTH}
+     * means the relay's key id follows instead of a sealed answer.
+     */
     public static int answerLength(ByteBuffer twoBytes) throws ProtocolViolation {
         int length = twoBytes.getShort() & 0xFFFF;
-        if (length == 0 || length > TunnelProtocol.MAX_SEALED_ANSWER) {
+        if (length > TunnelProtocol.MAX_SEALED_ANSWER) {
             throw new ProtocolViolation("a relay answer of " + length + " bytes; the limit is " + TunnelProtocol.MAX_SEALED_ANSWER);
         }
         return length;

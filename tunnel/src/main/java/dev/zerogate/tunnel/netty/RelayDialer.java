@@ -53,10 +53,45 @@ public final class RelayDialer {
         }
     }
 
-    /** What to send, how to secure the session once paired, and who owns it. */
+    /**
+     * The relay holds another preamble key than the one the preamble was sealed to (its
+     * "key unknown" answer, {@link TunnelProtocol}). Not authenticated: only ever a reason to refuse.
+     */
+    public static final class RelayKeyUnknownException extends java.io.IOException {
+        private final String sealedToKeyId;
+        private final String relayKeyId;
+
+        public RelayKeyUnknownException(String sealedToKeyId, String relayKeyId) {
+            super("the relay holds preamble key " + relayKeyId + ", not " + sealedToKeyId, null);
+            this.sealedToKeyId = sealedToKeyId;
+            this.relayKeyId = relayKeyId;
+        }
+
+        /** Hex id of the key the preamble was sealed to (the published one). */
+        public String sealedToKeyId() {
+            return sealedToKeyId;
+        }
+
+        /** Hex id of the key the relay says it holds. */
+        public String relayKeyId() {
+            return relayKeyId;
+        }
+    }
+
+    /**
+     * What to send, how to secure the session once paired, and who owns it.
+     *
+     * @param outerTls the TLS to the relay itself when its URL is https://, or null for a plain connection
+     */
     public record Plan(InetSocketAddress relay, RelayKey relayKey,
                        Function<Preambles.Sealer, RelayPreamble> preamble,
-                       Function<RelayAnswer, SslContext> tls, Session.Role role, SessionHandler.Owner owner) {
+                       Function<RelayAnswer, SslContext> tls, Session.Role role, SessionHandler.Owner owner,
+                       RelayTls outerTls) {
+
+        public Plan(InetSocketAddress relay, RelayKey relayKey, Function<Preambles.Sealer, RelayPreamble> preamble,
+                    Function<RelayAnswer, SslContext> tls, Session.Role role, SessionHandler.Owner owner) {
+            this(relay, relayKey, preamble, tls, role, owner, null);
+        }
     }
 
     /** A paired, handshaken session and the relay's answer. */
@@ -83,6 +118,21 @@ public final class RelayDialer {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel channel) {
+                        if (plan.outerTls() != null) {
+                            SslHandler outer = plan.outerTls().newHandler(channel.alloc());
+                            channel.pipeline().addLast("relay-tls", outer);
+                            outer.handshakeFuture().addListener(handshake -> {
+                                if (!handshake.isSuccess()) {
+                                    result.completeExceptionally(handshake.cause());
+                                    channel.close();
+                                } else if (!RelayTls.agreedOnAlpn(outer)) {
+                                    result.completeExceptionally(new SSLHandshakeException("the server at "
+                                            + plan.outerTls().serverName() + " did not agree on ALPN " + TunnelProtocol.RELAY_ALPN
+                                            + ": it is not a zerogate relay, or one too old for TLS"));
+                                    channel.close();
+                                }
+                            });
+                        }
                         channel.pipeline().addLast("answer", new AnswerReader(sealer, plan, result));
                     }
                 })
@@ -92,6 +142,7 @@ public final class RelayDialer {
                         return;
                     }
                     Channel channel = connected.channel();
+                    // With outer TLS the handler holds this until its handshake is done.
                     channel.writeAndFlush(Unpooled.wrappedBuffer(preamble));
                     channel.eventLoop().schedule(() -> {
                         if (result.completeExceptionally(new java.util.concurrent.TimeoutException(
@@ -126,6 +177,17 @@ public final class RelayDialer {
                         return;
                     }
                     length = Preambles.answerLength(in.readSlice(2).nioBuffer());
+                }
+                if (length == TunnelProtocol.KEY_UNKNOWN_ANSWER_LENGTH) {
+                    if (in.readableBytes() < TunnelProtocol.RELAY_KEY_ID_BYTES) {
+                        return;
+                    }
+                    byte[] held = new byte[TunnelProtocol.RELAY_KEY_ID_BYTES];
+                    in.readBytes(held);
+                    result.completeExceptionally(new RelayKeyUnknownException(plan.relayKey().keyIdText(),
+                            java.util.HexFormat.of().formatHex(held)));
+                    ctx.close();
+                    return;
                 }
                 if (in.readableBytes() < length) {
                     return;
