@@ -82,8 +82,9 @@ final class ServerStack implements AutoCloseable {
         children.awaitReady(identity);
         ChildServices.Child policy = launch(ServerPlan.POLICY, applications.get(1), plan.policy(databases.get("zerogate_policy")),
                 healthHost, options.policyPort(), tls);
-        ChildServices.Child relay = launch(ServerPlan.RELAY, applications.get(2), plan.relay(), "127.0.0.1", options.relayHttpPort(), false);
+        // The relay reports its connectors to policy-svc from its first second: start it once there is one to report to.
         children.awaitReady(policy);
+        ChildServices.Child relay = launch(ServerPlan.RELAY, applications.get(2), plan.relay(), "127.0.0.1", options.relayHttpPort(), false);
         children.awaitReady(relay);
     }
 
