@@ -105,7 +105,7 @@ class NatLabDataPlaneTest {
                 "SYSTEM:cat " + page), Map.of(), home.resolve("web.log"));
         lab.start(Place.HOME, List.of("socat", "TCP-LISTEN:7007,bind=" + lab.homeAddress() + ",fork,reuseaddr", "EXEC:cat"),
                 Map.of(), home.resolve("echo.log"));
-        sshKey = startSshd();
+        sshKey = startSshd(lab, home);
         lab.awaitTcpListening(Place.HOME, 80, Duration.ofSeconds(10));
         lab.awaitTcpListening(Place.HOME, 7007, Duration.ofSeconds(10));
         lab.awaitTcpListening(Place.HOME, 22, Duration.ofSeconds(10));
@@ -171,8 +171,8 @@ class NatLabDataPlaneTest {
                 .setTcp(PortPolicy.newBuilder().setListed(ranges))).build()).getResource().getId();
     }
 
-    /** sshd in home on homeserver.lan:22, accepting one generated key for root; returns the private key's path. */
-    static Path startSshd() throws Exception {
+    /** sshd in {@code lab}'s home on its first address, port 22, accepting one generated key for root; returns the private key's path. */
+    static Path startSshd(NetLab lab, Path home) throws Exception {
         Path dir = Files.createDirectories(home.resolve("sshd"));
         Files.createDirectories(Path.of("/run/sshd"));
         run("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", dir.resolve("host_key").toString());

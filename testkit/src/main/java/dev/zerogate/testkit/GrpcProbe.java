@@ -36,6 +36,20 @@ public final class GrpcProbe implements AutoCloseable {
         return new GrpcProbe(ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
     }
 
+    /**
+     * A TLS channel to {@code address:port} that checks the server's certificate for
+     * {@code serverName} against the CA in {@code caFile} (no name resolution: a lab's names
+     * exist only in its namespaces' hosts files).
+     */
+    public static GrpcProbe connectTls(String address, int port, String serverName, java.nio.file.Path caFile) {
+        try {
+            io.grpc.ChannelCredentials tls = io.grpc.TlsChannelCredentials.newBuilder().trustManager(caFile.toFile()).build();
+            return new GrpcProbe(io.grpc.Grpc.newChannelBuilderForAddress(address, port, tls).overrideAuthority(serverName).build());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot read " + caFile, e);
+        }
+    }
+
     public ManagedChannel channel() {
         return channel;
     }

@@ -288,6 +288,24 @@ public final class NetLab implements AutoCloseable {
     }
 
     /**
+     * Starts {@code command} in {@code place} as {@link #start} does, but with its stdin and stdout
+     * connected to the returned process (to talk through it); stderr is appended to {@code log}.
+     */
+    public synchronized Process startPiped(Place place, List<String> command, Map<String, String> env, Path log) {
+        ensureOpen();
+        ProcessBuilder builder = new ProcessBuilder(inNamespace(place, command))
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(env);
+        try {
+            Process process = builder.start();
+            started.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + command + " in " + place, e);
+        }
+    }
+
+    /**
      * Runs {@code command} in {@code place} to completion. At the time limit it is stopped with
      * its descendants and the result says {@code timedOut}. Processes it leaves running on
      * purpose (a daemon) are killed on {@link #close()}.
