@@ -44,7 +44,10 @@ public interface IdentityConfig {
     Map<String, Upstream> upstreams();
 
     interface BrowserClient {
-        /** The redirect URIs this client may use, compared character for character. */
+        /**
+         * The redirect URIs this client may use, compared character for character, except that
+         * an {@code http} URI on 127.0.0.1, [::1] or localhost matches any port (RFC 8252 7.3).
+         */
         List<String> redirectUris();
     }
 

@@ -5,6 +5,7 @@ import dev.zerogate.identity.service.BrowserLoginService;
 import dev.zerogate.identity.service.BrowserLoginService.AuthorizeRequest;
 import dev.zerogate.identity.service.OAuthClients;
 import dev.zerogate.identity.service.OAuthException;
+import dev.zerogate.identity.service.RedirectUris;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -72,7 +73,7 @@ public class AuthorizeEndpoint {
         if (allowed == null) {
             return Uni.createFrom().item(errorPage("unknown client"));
         }
-        if (redirectUri == null || !allowed.contains(redirectUri)) {
+        if (!RedirectUris.allowed(allowed, redirectUri)) {
             return Uni.createFrom().item(errorPage("the redirect_uri is not registered for this client"));
         }
         String state = null;
