@@ -10,6 +10,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.quarkus.logging.Log;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -46,9 +48,14 @@ public class ServerTls {
     private byte[] loadedHash;
     private volatile byte[] failedHash;
 
+    @Inject
     ServerTls(RelayConfig config) {
-        this.certFile = config.tls().cert();
-        this.keyFile = config.tls().key();
+        this(config.tls().cert(), config.tls().key(), config.tls().reloadPeriod());
+    }
+
+    ServerTls(Optional<Path> certFile, Optional<Path> keyFile, Duration reloadPeriod) {
+        this.certFile = certFile;
+        this.keyFile = keyFile;
         if (certFile.isPresent() != keyFile.isPresent()) {
             throw new IllegalStateException(certFile.isPresent()
                     ? CERT_VARIABLE + " is set but " + KEY_VARIABLE + " is not; set both for TLS on the public port, or neither"
@@ -67,7 +74,7 @@ public class ServerTls {
                     + " (" + CERT_VARIABLE + ", " + KEY_VARIABLE + ") do not load: " + e.getMessage());
         }
         loadedHash = hash(cert, key);
-        long period = Math.max(100, config.tls().reloadPeriod().toMillis());
+        long period = Math.max(100, reloadPeriod.toMillis());
         reloader = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "relay-tls-reload");
             thread.setDaemon(true);
