@@ -298,6 +298,27 @@ class PublicPortTlsTest {
     }
 
     @Test
+    void aTrustedProxysBinaryV2HeaderIsHonouredToo() throws Exception {
+        // v2 signature, version 2 + PROXY, TCP over IPv4, 12 address bytes: 198.51.100.9:4242 → 127.0.0.1:18113.
+        byte[] header = java.nio.ByteBuffer.allocate(28)
+                .put(new byte[]{0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A})
+                .put((byte) 0x21).put((byte) 0x11).putShort((short) 12)
+                .put(new byte[]{(byte) 198, 51, 100, 9}).put(new byte[]{127, 0, 0, 1})
+                .putShort((short) 4242).putShort((short) PUBLIC_PORT).array();
+        try (LogCapture logs = LogCapture.of(PublicPort.class)) {
+            Socket plain = RelayPeer.plain("127.0.0.2", PUBLIC_PORT);
+            plain.getOutputStream().write(header);
+            try (RelayPeer peer = new RelayPeer(RelayPeer.overTls(plain, trusting, TunnelProtocol.RELAY_ALPN))) {
+                peer.sendRaw("not a preamble".getBytes(StandardCharsets.US_ASCII));
+                assertTrue(peer.closedSilently());
+            }
+            String line = logs.await("refused a connection from", 5);
+            assertNotNull(line, "the refusal was logged");
+            assertTrue(line.contains("198.51.100.9:4242"), line);
+        }
+    }
+
+    @Test
     void aProxyHeaderFromAnAddressNotTrustedIsRefused() throws Exception {
         double before = metrics.refusedCount("proxy_untrusted");
         try (RelayPeer peer = new RelayPeer(PUBLIC_PORT)) {
