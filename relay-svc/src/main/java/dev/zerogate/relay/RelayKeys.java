@@ -29,6 +29,26 @@ public class RelayKeys {
     RelayKeys(RelayConfig config) {
         this.key = loadOrCreate(config.stateDir());
         Log.infof("relay preamble key %s (public %s)", key.keyIdText(), key.publicText());
+        Log.info(operatorLine(config, key));
+    }
+
+    /**
+     * The line an operator pastes into identity-svc's {@code ZEROGATE_PUBLIC_RELAYS}
+     * ({@code <public URL>#<public key>}, ADR 0016): the control plane, not the relay, tells
+     * clients which key to seal to.
+     */
+    static String operatorLine(RelayConfig config, RelayKey key) {
+        var publicUrl = config.publicUrl().filter(url -> !url.isBlank());
+        String scheme = config.tls().cert().isPresent() ? "https" : "http";
+        return publicUrl.map(url -> "for identity-svc's ZEROGATE_PUBLIC_RELAYS: " + url + "#" + key.publicText())
+                .orElseGet(() -> "for identity-svc's ZEROGATE_PUBLIC_RELAYS: " + scheme + "://RELAY-HOST:" + config.port() + "#"
+                        + key.publicText() + " (replace RELAY-HOST with this relay's public name, or set ZEROGATE_RELAY_PUBLIC_URL)");
+    }
+
+    /** The public key of the key file in {@code dir}, without creating one. */
+    static String publicKeyIn(Path dir) throws IOException {
+        Path file = dir.resolve(FILE);
+        return RelayKey.fromPrivate(Base64.getDecoder().decode(Files.readString(file, StandardCharsets.US_ASCII).strip())).publicText();
     }
 
     public RelayKey key() {

@@ -3,6 +3,7 @@ package dev.zerogate.relay.client;
 import dev.zerogate.proto.policy.v1.ConnectorStateServiceGrpc;
 import dev.zerogate.proto.policy.v1.ReportConnectorsRequest;
 import dev.zerogate.relay.config.RelayConfig;
+import dev.zerogate.relay.service.ControlPlaneTrust;
 import dev.zerogate.relay.service.GrpcChannels;
 import dev.zerogate.servicekit.token.ClientCredentialsTokens;
 import io.grpc.ManagedChannel;
@@ -11,6 +12,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.MetadataUtils;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.TrustOptions;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,13 +36,16 @@ public class ConnectorStateClient {
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
     private final RelayConfig config;
+    private final ControlPlaneTrust trust;
     private final ClientCredentialsTokens tokens;
     /** Opened on the first report; guarded by {@code this}. */
     private ManagedChannel channel;
 
-    ConnectorStateClient(RelayConfig config, Vertx vertx, Clock clock) {
+    ConnectorStateClient(RelayConfig config, ControlPlaneTrust trust, Vertx vertx, Clock clock) {
         this.config = config;
-        this.tokens = configured() ? ClientCredentialsTokens.atTokenEndpoint(vertx, config.identityUrl(),
+        this.trust = trust;
+        this.tokens = configured() ? ClientCredentialsTokens.atTokenEndpoint(vertx,
+                new WebClientOptions().setTrustOptions(TrustOptions.wrap(trust.trustManager())), config.identityUrl(),
                 config.identity().clientId().orElseThrow(), config.identity().clientSecret().orElseThrow(), "relay-svc", clock) : null;
     }
 
@@ -75,7 +81,7 @@ public class ConnectorStateClient {
 
     private synchronized ManagedChannel channel() {
         if (channel == null) {
-            channel = GrpcChannels.forUrl(config.policyUrl());
+            channel = GrpcChannels.forUrl(config.policyUrl(), trust);
         }
         return channel;
     }

@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** relay-svc's own settings. */
@@ -28,6 +29,46 @@ public interface RelayConfig {
     /** Address the public port binds to. */
     @WithDefault("0.0.0.0")
     String host();
+
+    /**
+     * TLS on the public port. With both files set the port serves TLS only; ALPN
+     * {@code zg-relay/1} carries the preamble, anything else reaches the HTTP/gRPC server.
+     */
+    Tls tls();
+
+    interface Tls {
+        /** The certificate chain, PEM, leaf first (certbot's {@code fullchain.pem}; {@code ZEROGATE_TLS_CERT}). */
+        Optional<Path> cert();
+
+        /** The certificate's private key, PEM PKCS#8 (certbot's {@code privkey.pem}; {@code ZEROGATE_TLS_KEY}). Secret. */
+        Optional<Path> key();
+
+        /**
+         * How often the two files are checked for a change (modification time, size, content);
+         * a changed pair is loaded for new handshakes, open connections keep theirs.
+         */
+        @WithDefault("5s")
+        Duration reloadPeriod();
+    }
+
+    /**
+     * Addresses or CIDR blocks ({@code 10.0.0.0/8}, {@code ::1}) of proxies whose PROXY protocol
+     * header (v1 or v2) is honoured: the source it carries is then the peer's address. A PROXY
+     * header from any other address is refused ({@code ZEROGATE_TRUSTED_PROXIES}).
+     */
+    Optional<List<String>> trustedProxies();
+
+    /**
+     * A PEM file of CA certificates trusted for https:// control-plane URLs, in addition to the
+     * system's ({@code ZEROGATE_CA_FILE}); for a deployment with its own CA.
+     */
+    Optional<Path> caFile();
+
+    /**
+     * The URL clients and connectors dial this relay at ({@code https://relay.example.com:7405}),
+     * as it goes into identity-svc's {@code ZEROGATE_PUBLIC_RELAYS}; only for the line logged at start.
+     */
+    Optional<String> publicUrl();
 
     /** Directory of the relay's key for sealed preambles (generated at first start, 0600). */
     Path stateDir();
@@ -73,7 +114,10 @@ public interface RelayConfig {
     Limits limits();
 
     interface Limits {
-        /** The whole preamble must arrive within this time of the TCP accept (slowloris). */
+        /**
+         * The TLS handshake (if any) and the whole preamble must arrive within this time of the
+         * TCP accept (slowloris).
+         */
         @WithDefault("10s")
         Duration handshakeTimeout();
 

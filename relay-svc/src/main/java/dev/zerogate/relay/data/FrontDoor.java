@@ -6,19 +6,23 @@ import dev.zerogate.tunnel.ProtocolViolation;
 import dev.zerogate.tunnel.RelayKey;
 import dev.zerogate.tunnel.TunnelProtocol;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 import java.nio.ByteBuffer;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * The first handler of every connection on the public port. It looks at the first four
+ * Reads a connection's preamble on the public port. On a plain port it looks at the first four
  * bytes: the preamble magic means a data-plane peer, whose preamble it reads (header first,
  * body only once its length passed the limit) and opens; anything else goes to the relay's
- * own HTTP/gRPC server. Once a preamble is opened the connection stops reading until it is
- * answered; bytes that came after the preamble stay buffered here and reach the peer after
- * the splice.
+ * own HTTP/gRPC server. Behind TLS with ALPN {@code zg-relay/1} only a preamble is accepted.
+ * A preamble sealed to another key gets the "key unknown" answer ({@code 00 00} and this relay's
+ * key id, {@link TunnelProtocol}) and the connection closes. Once a preamble is opened the
+ * connection stops reading until it is answered; bytes that came after the preamble stay
+ * buffered here and reach the peer after the splice.
  */
 final class FrontDoor extends ByteToMessageDecoder {
 
@@ -35,12 +39,15 @@ final class FrontDoor extends ByteToMessageDecoder {
 
     private final RelayKey key;
     private final Dispatch dispatch;
+    private final boolean preambleOnly;
     private State state = State.SNIFF;
     private Preambles.Header header;
 
-    FrontDoor(RelayKey key, Dispatch dispatch) {
+    /** @param preambleOnly true behind TLS with the relay's ALPN: anything but a preamble is refused */
+    FrontDoor(RelayKey key, Dispatch dispatch, boolean preambleOnly) {
         this.key = key;
         this.dispatch = dispatch;
+        this.preambleOnly = preambleOnly;
     }
 
     @Override
@@ -51,6 +58,10 @@ final class FrontDoor extends ByteToMessageDecoder {
                     return;
                 }
                 if (!Preambles.isPreamble(in.nioBuffer(in.readerIndex(), 4))) {
+                    if (preambleOnly) {
+                        refuse(ctx, in, "preamble_invalid");
+                        return;
+                    }
                     state = State.HANDED_OVER;
                     ctx.channel().config().setAutoRead(false);
                     dispatch.notOurs(ctx);
@@ -78,6 +89,13 @@ final class FrontDoor extends ByteToMessageDecoder {
                 if (in.readableBytes() < header.bodyLength()) {
                     return;
                 }
+                if (!Arrays.equals(header.keyId(), key.keyId())) {
+                    // Answered only once the whole preamble is read: closing with unread bytes
+                    // would reset the connection and could destroy the answer on its way.
+                    in.skipBytes(header.bodyLength());
+                    answerKeyUnknown(ctx, in);
+                    return;
+                }
                 byte[] body = new byte[header.bodyLength()];
                 in.readBytes(body);
                 Preambles.Opened opened;
@@ -99,6 +117,15 @@ final class FrontDoor extends ByteToMessageDecoder {
                 // Kept in the cumulation until the splice takes it.
             }
         }
+    }
+
+    private void answerKeyUnknown(ChannelHandlerContext ctx, ByteBuf in) {
+        state = State.HANDED_OVER;
+        in.skipBytes(in.readableBytes());
+        dispatch.refused(ctx, "key_unknown");
+        ByteBuf answer = ctx.alloc().buffer(2 + TunnelProtocol.RELAY_KEY_ID_BYTES)
+                .writeShort(TunnelProtocol.KEY_UNKNOWN_ANSWER_LENGTH).writeBytes(key.keyId());
+        ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
     }
 
     private void refuse(ChannelHandlerContext ctx, ByteBuf in, String reason) {

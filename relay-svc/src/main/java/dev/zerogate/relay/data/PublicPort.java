@@ -17,6 +17,7 @@ import dev.zerogate.relay.service.RelayRefusal;
 import dev.zerogate.servicekit.grant.VerifiedGrant;
 import dev.zerogate.tunnel.Preambles;
 import dev.zerogate.tunnel.StreamRefusals;
+import dev.zerogate.tunnel.TunnelProtocol;
 import dev.zerogate.tunnel.netty.Splice;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
@@ -72,6 +73,8 @@ public class PublicPort {
     private final ClientAdmission admission;
     private final ConnectorRegistry connectors;
     private final RelayMetrics metrics;
+    private final ServerTls tls;
+    private final TrustedProxies proxies;
     private final Clock clock;
     private final Vertx vertx;
     private final SecureRandom random = new SecureRandom();
@@ -82,12 +85,14 @@ public class PublicPort {
     private Channel server;
 
     PublicPort(RelayConfig config, RelayKeys keys, ClientAdmission admission, ConnectorRegistry connectors,
-               RelayMetrics metrics, Clock clock, Vertx vertx) {
+               RelayMetrics metrics, ServerTls tls, Clock clock, Vertx vertx) {
         this.config = config;
         this.keys = keys;
         this.admission = admission;
         this.connectors = connectors;
         this.metrics = metrics;
+        this.tls = tls;
+        this.proxies = TrustedProxies.parse(config.trustedProxies().orElse(java.util.List.of()));
         this.clock = clock;
         this.vertx = vertx;
     }
@@ -101,22 +106,17 @@ public class PublicPort {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                .childHandler(new ChannelInitializer<SocketChannel>() {
-                    @Override
-                    protected void initChannel(SocketChannel channel) {
-                        channel.pipeline().addLast("front-door", new FrontDoor(keys.key(), dispatch));
-                        long timeout = config.limits().handshakeTimeout().toMillis();
-                        channel.eventLoop().schedule(() -> {
-                            if (channel.pipeline().get("front-door") != null && channel.pipeline().get("splice") == null
-                                    && channel.attr(PAIRING).get() == null) {
-                                metrics.refused("handshake_timeout");
-                                channel.close();
-                            }
-                        }, timeout, TimeUnit.MILLISECONDS);
-                    }
-                });
+                .childHandler(new Entrance(keys.key(), dispatch, tls, proxies, config.limits().handshakeTimeout().toMillis(),
+                        channel -> channel.attr(PAIRING).get() != null,
+                        (ctx, reason) -> {
+                            refused(ctx.channel(), reason);
+                            ctx.close();
+                        },
+                        () -> metrics.refused("handshake_timeout")));
         server = bootstrap.bind(config.host(), config.port()).sync().channel();
-        Log.infof("relay public port listening on %s:%d", config.host(), ((java.net.InetSocketAddress) server.localAddress()).getPort());
+        Log.infof("relay public port listening on %s:%d (%s)", config.host(), ((java.net.InetSocketAddress) server.localAddress()).getPort(),
+                tls.enabled() ? "TLS; ALPN " + TunnelProtocol.RELAY_ALPN + " for the data plane, h2/http/1.1 for its HTTP/gRPC server"
+                        : "plain: no ZEROGATE_TLS_CERT/ZEROGATE_TLS_KEY");
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -126,7 +126,7 @@ public class PublicPort {
     }
 
     /** Marks a channel that passed the front door (so the handshake timer leaves it alone). */
-    private static final io.netty.util.AttributeKey<String> PAIRING = io.netty.util.AttributeKey.valueOf("zerogate-pairing");
+    static final io.netty.util.AttributeKey<String> PAIRING = io.netty.util.AttributeKey.valueOf("zerogate-pairing");
 
     private final FrontDoor.Dispatch dispatch = new FrontDoor.Dispatch() {
         @Override
@@ -145,9 +145,15 @@ public class PublicPort {
 
         @Override
         public void refused(ChannelHandlerContext ctx, String reason) {
-            metrics.refused(reason);
+            PublicPort.this.refused(ctx.channel(), reason);
         }
     };
+
+    /** Counts a refused connection and says whom it was, by the peer's (possibly proxied) address. */
+    private void refused(Channel channel, String reason) {
+        metrics.refused(reason);
+        Log.debugf("refused a connection from %s: %s", PeerAddress.text(channel), reason);
+    }
 
     // ---- clients ----------------------------------------------------------------------------
 
@@ -300,7 +306,7 @@ public class PublicPort {
     }
 
     private void answerAndClose(Channel channel, Preambles.Opened opened, RelayAnswerCode code, String reason, String message) {
-        metrics.refused(reason);
+        refused(channel, reason);
         RelayAnswer answer = RelayAnswer.newBuilder().setCode(code).setMessage(message).build();
         channel.writeAndFlush(Unpooled.wrappedBuffer(opened.sealAnswer(answer))).addListener(ChannelFutureListener.CLOSE);
     }

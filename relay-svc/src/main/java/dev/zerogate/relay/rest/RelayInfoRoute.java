@@ -12,7 +12,8 @@ import jakarta.enterprise.event.Observes;
 /**
  * {@code GET /api/v1/relay}: what a client needs before its first preamble — the relay's id,
  * its preamble key (X25519, base64url) and key id, and the tunnel protocol versions. Public:
- * nothing in it is secret. Clients pin the key on first use.
+ * nothing in it is secret. Clients do not take the key from here (ADR 0016: a relay's key comes
+ * from the control plane); the operator copies it into identity-svc's {@code ZEROGATE_PUBLIC_RELAYS}.
  */
 @ApplicationScoped
 public class RelayInfoRoute {

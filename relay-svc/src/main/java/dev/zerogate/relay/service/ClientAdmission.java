@@ -53,9 +53,9 @@ public class ClientAdmission {
     /** Encapsulated keys of recent preambles (base64) until they would be too old anyway: replays are refused. */
     private final Map<String, Instant> recentPreambles = new ConcurrentHashMap<>();
 
-    ClientAdmission(RelayConfig config, Clock clock) {
+    ClientAdmission(RelayConfig config, ControlPlaneTrust trust, Clock clock) {
         this.clock = clock;
-        this.policy = GrpcChannels.forUrl(config.policyUrl());
+        this.policy = GrpcChannels.forUrl(config.policyUrl(), trust);
         AuthorizationServiceGrpc.AuthorizationServiceFutureStub stub = AuthorizationServiceGrpc.newFutureStub(policy);
         this.grants = new RemoteGrantVerifier(
                 new AccessGrantVerifier(config.grantIssuer(), GrantClaims.RELAY_AUDIENCE,

@@ -25,8 +25,8 @@ public class ConnectorAuthenticator {
 
     private final RemoteKeySetVerifier verifier;
 
-    ConnectorAuthenticator(RelayConfig config, Clock clock) {
-        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    ConnectorAuthenticator(RelayConfig config, ControlPlaneTrust trust, Clock clock) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
         URI jwks = URI.create(config.identityUrl().replaceAll("/+$", "") + "/oauth2/jwks");
         this.verifier = new RemoteKeySetVerifier(
                 new AccessTokenVerifier(config.identityUrl().replaceAll("/+$", ""), config.tokenAudience(), Duration.ofSeconds(30)),

@@ -4,22 +4,28 @@ import com.google.common.util.concurrent.FutureCallback;
 import com.google.common.util.concurrent.Futures;
 import com.google.common.util.concurrent.ListenableFuture;
 import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.ChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
+import io.grpc.TlsChannelCredentials;
 
 import java.net.URI;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
-/** gRPC channels to the control plane from a URL: http is plaintext (loopback, tests), https is TLS. */
+/** gRPC channels to the control plane from a URL: http is plaintext (loopback, tests), https is TLS with the system's and the deployment's CAs. */
 public final class GrpcChannels {
 
-    public static ManagedChannel forUrl(String url) {
+    /** A channel to {@code url}; https is checked against {@code trust} (the system's CAs and the deployment's). */
+    public static ManagedChannel forUrl(String url, ControlPlaneTrust trust) {
         URI uri = URI.create(url);
         boolean tls = "https".equalsIgnoreCase(uri.getScheme());
         int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), port);
-        return (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+        ChannelCredentials credentials = tls
+                ? TlsChannelCredentials.newBuilder().trustManager(trust.trustManager()).build()
+                : InsecureChannelCredentials.create();
+        return Grpc.newChannelBuilderForAddress(uri.getHost(), port, credentials).build();
     }
 
     public static <T> CompletionStage<T> toStage(ListenableFuture<T> future) {

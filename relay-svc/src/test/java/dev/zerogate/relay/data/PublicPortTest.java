@@ -324,6 +324,21 @@ class PublicPortTest {
     }
 
     @Test
+    void aPreambleSealedToAnotherKeyIsAnsweredWithTheRelaysKeyIdAndClosed() throws Exception {
+        double before = metrics.refusedCount("key_unknown");
+        KeyPair device = RelayPeer.deviceKey();
+        try (RelayPeer client = new RelayPeer(PUBLIC_PORT)) {
+            client.sendClientJoin(RelayKey.generate(), TestGrants.instance().sign(grantFor(device)), device, Instant.now());
+            assertEquals(0, client.in.readUnsignedShort(), "answer length 0: key unknown");
+            byte[] keyId = new byte[8];
+            client.in.readFully(keyId);
+            assertArrayEquals(keys.key().keyId(), keyId);
+            assertTrue(client.closedSilently(), "nothing follows and the relay closes");
+        }
+        assertEquals(before + 1, metrics.refusedCount("key_unknown"));
+    }
+
+    @Test
     void aPeerThatNeverFinishesItsPreambleIsCutOff() throws Exception {
         double before = metrics.refusedCount("handshake_timeout");
         try (RelayPeer slow = new RelayPeer(PUBLIC_PORT)) {

@@ -9,6 +9,9 @@ import dev.zerogate.tunnel.KeyThumbprints;
 import dev.zerogate.tunnel.Preambles;
 import dev.zerogate.tunnel.RelayKey;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -30,10 +33,37 @@ final class RelayPeer implements AutoCloseable {
     private Preambles.Sealer sealer;
 
     RelayPeer(int port) throws IOException {
-        socket = new Socket();
-        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        this(plain("127.0.0.1", port));
+    }
+
+    /** Over a connected socket (a TLS one, say: {@link #overTls}). */
+    RelayPeer(Socket connected) throws IOException {
+        socket = connected;
         socket.setSoTimeout(10_000);
         in = new DataInputStream(socket.getInputStream());
+    }
+
+    /** A plain socket to the relay on 127.0.0.1 from {@code localAddress} (127.0.0.2 plays a proxy). */
+    static Socket plain(String localAddress, int port) throws IOException {
+        Socket socket = new Socket();
+        socket.bind(new InetSocketAddress(localAddress, 0));
+        socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
+        return socket;
+    }
+
+    /**
+     * TLS over {@code plain} as a relay's https URL asks for: SNI and host-name check for
+     * {@code localhost}, ALPN {@code alpn}; the handshake is done when this returns.
+     */
+    static SSLSocket overTls(Socket plain, SSLContext tls, String... alpn) throws IOException {
+        SSLSocket socket = (SSLSocket) tls.getSocketFactory().createSocket(plain, "localhost", plain.getPort(), true);
+        SSLParameters parameters = socket.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        parameters.setApplicationProtocols(alpn);
+        socket.setSSLParameters(parameters);
+        socket.setSoTimeout(10_000);
+        socket.startHandshake();
+        return socket;
     }
 
     static KeyPair deviceKey() throws GeneralSecurityException {
@@ -86,7 +116,7 @@ final class RelayPeer implements AutoCloseable {
     boolean closedSilently() throws IOException {
         try {
             return in.read() == -1;
-        } catch (EOFException | java.net.SocketException e) {
+        } catch (EOFException | java.net.SocketException | javax.net.ssl.SSLException e) {
             return true;
         }
     }
