@@ -40,6 +40,10 @@ public final class CliErrors {
             case PERMISSION_DENIED:
                 return description.isEmpty() ? "permission denied" : "permission denied: " + description;
             case UNAVAILABLE:
+                java.util.Optional<String> certificate = dev.zerogate.edge.TrustMaterial.certificateProblem(failure);
+                if (certificate.isPresent()) {
+                    return "cannot reach policy-svc at " + url + " securely: " + oneLine(certificate.get());
+                }
                 String cause = failure.getCause() != null && failure.getCause().getMessage() != null
                         ? oneLine(failure.getCause().getMessage()) : "";
                 return "policy-svc at " + url + " is unavailable" + (description.isEmpty() ? "" : ": " + description)

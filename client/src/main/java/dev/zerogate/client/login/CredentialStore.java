@@ -46,7 +46,8 @@ public final class CredentialStore {
 
     /** The store of {@code config}, refreshing at the server the credentials name. */
     public static CredentialStore of(ConfigDirectory config) {
-        return new CredentialStore(config, (server, token) -> new IdentityClient(server).refresh(token),
+        return new CredentialStore(config, (server, token) -> new IdentityClient(server,
+                        ClientAccess.of(LoginCredentials.load(config).orElse(null))).refresh(token),
                 Clock.systemUTC(), CredentialLock.DEFAULT_WAIT);
     }
 
@@ -97,8 +98,7 @@ public final class CredentialStore {
             }
             throw new IOException("identity-svc refused the refresh: " + answer.error() + " " + answer.errorDescription());
         }
-        LoginCredentials refreshed = new LoginCredentials(current.server(), answer.accessToken(), answer.refreshToken(),
-                now + answer.expiresIn(), current.policyUrl());
+        LoginCredentials refreshed = current.withTokens(answer.accessToken(), answer.refreshToken(), now + answer.expiresIn());
         refreshed.save(config);
         return refreshed;
     }

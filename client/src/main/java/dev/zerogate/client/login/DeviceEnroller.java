@@ -35,8 +35,8 @@ public final class DeviceEnroller {
     private DeviceEnroller() {
     }
 
-    static EnrollDeviceResponse enroll(String server, String accessToken, DeviceKey key, ConfigDirectory config) throws Exception {
-        try (IdentityChannel identity = new IdentityChannel(server)) {
+    static EnrollDeviceResponse enroll(String server, ClientAccess access, String accessToken, DeviceKey key, ConfigDirectory config) throws Exception {
+        try (IdentityChannel identity = new IdentityChannel(server, access)) {
             EnrollDeviceResponse response = IdentityChannel.authorized(EnrollmentServiceGrpc.newBlockingStub(identity.channel()), accessToken)
                     .enrollDevice(EnrollDeviceRequest.newBuilder()
                             .setCsr(ByteString.copyFrom(csr(key)))
@@ -56,9 +56,9 @@ public final class DeviceEnroller {
      * still hold it), saved over the old one. The caller holds {@link CredentialLock}, so that
      * two processes do not both renew.
      */
-    public static DeviceCertificate renew(String server, String accessToken, String deviceId, DeviceKey key, ConfigDirectory config)
+    public static DeviceCertificate renew(String server, ClientAccess access, String accessToken, String deviceId, DeviceKey key, ConfigDirectory config)
             throws Exception {
-        try (IdentityChannel identity = new IdentityChannel(server)) {
+        try (IdentityChannel identity = new IdentityChannel(server, access)) {
             RenewDeviceCertificateResponse response = IdentityChannel.authorized(EnrollmentServiceGrpc.newBlockingStub(identity.channel()),
                     accessToken).renewDeviceCertificate(RenewDeviceCertificateRequest.newBuilder()
                     .setDeviceId(deviceId).setCsr(ByteString.copyFrom(csr(key))).build());

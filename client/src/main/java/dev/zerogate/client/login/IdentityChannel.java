@@ -1,12 +1,12 @@
 package dev.zerogate.client.login;
 
+import dev.zerogate.edge.GrpcChannels;
+import dev.zerogate.edge.UrlPolicy;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 
-import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /** A gRPC channel to identity-svc at its URL (gRPC shares the HTTP port), with the caller's token. */
@@ -14,12 +14,9 @@ final class IdentityChannel implements AutoCloseable {
 
     private final ManagedChannel channel;
 
-    IdentityChannel(String server) {
-        URI uri = URI.create(server);
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(uri.getHost(), port);
-        channel = (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+    /** @throws UrlPolicy.RefusedUrlException before anything is sent, when {@code server} would carry tokens in clear */
+    IdentityChannel(String server, ClientAccess access) {
+        channel = GrpcChannels.open(access.urls().check(server, "identity-svc's URL"), access.trust());
     }
 
     ManagedChannel channel() {

@@ -2,6 +2,9 @@ package dev.zerogate.client.login;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.zerogate.edge.DiscoveryClient;
+import dev.zerogate.edge.TrustMaterial;
+import dev.zerogate.edge.UrlPolicy;
 
 import java.io.IOException;
 import java.net.URI;
@@ -44,17 +47,27 @@ public final class IdentityClient {
 
     /** identity-svc could not be reached, or answered something that is not OAuth. */
     public static final class UnreachableException extends IOException {
-        UnreachableException(String message) {
+        public UnreachableException(String message) {
             super(message);
         }
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String server;
 
-    public IdentityClient(String server) {
-        this.server = server.endsWith("/") ? server.substring(0, server.length() - 1) : server;
+    /**
+     * A client of identity-svc at {@code server}.
+     *
+     * @throws UnreachableException before anything is sent, when {@code server} would carry tokens in clear
+     */
+    public IdentityClient(String server, ClientAccess access) throws UnreachableException {
+        try {
+            this.server = access.urls().check(server, "identity-svc's URL").toString();
+        } catch (UrlPolicy.RefusedUrlException e) {
+            throw new UnreachableException(e.getMessage());
+        }
+        this.http = DiscoveryClient.httpClient(access.trust());
     }
 
     public DeviceLogin startDeviceLogin(String deviceKeyThumbprint) throws IOException, InterruptedException {
@@ -131,8 +144,8 @@ public final class IdentityClient {
         } catch (java.net.http.HttpTimeoutException e) {
             throw new UnreachableException("identity-svc at " + server + " did not answer in time");
         } catch (IOException e) {
-            throw new UnreachableException("cannot reach identity-svc at " + server + ": "
-                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            throw new UnreachableException("cannot reach identity-svc at " + server + ": " + TrustMaterial.certificateProblem(e)
+                    .orElse(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
         }
     }
 

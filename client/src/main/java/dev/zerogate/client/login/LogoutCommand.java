@@ -28,7 +28,7 @@ public class LogoutCommand implements Callable<Integer> {
         }
         int exit = 0;
         try {
-            new IdentityClient(credentials.get().server()).revoke(credentials.get().refreshToken());
+            new IdentityClient(credentials.get().server(), ClientAccess.of(credentials.get())).revoke(credentials.get().refreshToken());
         } catch (IdentityClient.UnreachableException e) {
             // Deleting locally is still right; say that the server may keep the session alive.
             err.println("zerogate: " + e.getMessage() + "; the session could not be ended at the server.");

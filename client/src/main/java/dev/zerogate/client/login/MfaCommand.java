@@ -47,7 +47,7 @@ public class MfaCommand {
                 err.println("zerogate: " + e.getMessage());
                 return 1;
             }
-            try (IdentityChannel identity = new IdentityChannel(credentials.server())) {
+            try (IdentityChannel identity = new IdentityChannel(credentials.server(), ClientAccess.of(credentials))) {
                 var account = AccountServiceGrpc.newBlockingStub(identity.channel());
                 String token = credentials.accessToken();
                 StartTotpEnrollmentResponse started = IdentityChannel.authorized(account, token)

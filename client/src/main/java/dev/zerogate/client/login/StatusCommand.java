@@ -37,11 +37,14 @@ public class StatusCommand implements Callable<Integer> {
         out.printf("Server:      %s%n", credentials.get().server());
         String policy;
         try {
-            policy = PolicyEndpoint.resolve(null, System.getenv(PolicyEndpoint.ENVIRONMENT), credentials.get());
-        } catch (PolicyEndpoint.UnknownException e) {
+            policy = PolicyEndpoint.resolve(null, System.getenv(PolicyEndpoint.ENVIRONMENT), credentials.get(),
+                    ClientAccess.of(credentials.get()).urls());
+        } catch (PolicyEndpoint.UnknownException | java.io.IOException e) {
             policy = e.getMessage();
         }
         out.printf("Policy:      %s%n", policy);
+        out.printf("Relays:      %s%n", credentials.get().fromDiscovery()
+                ? credentials.get().relays().stream().map(LoginCredentials.SavedRelay::url).toList() : LoginCredentials.LOG_IN_AGAIN);
         out.printf("Session:     %s%n", token.sessionId());
         out.printf("Device key:  %s%s%n", deviceKey.thumbprint(),
                 token.deviceKeyThumbprint().equals(deviceKey.thumbprint()) ? " (the session is bound to it)" : " (NOT the key the session is bound to)");

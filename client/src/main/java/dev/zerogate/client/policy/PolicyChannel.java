@@ -1,5 +1,7 @@
 package dev.zerogate.client.policy;
 
+import dev.zerogate.edge.GrpcChannels;
+import dev.zerogate.edge.TrustMaterial;
 import dev.zerogate.proto.policy.v1.AuditServiceGrpc;
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
 import dev.zerogate.proto.policy.v1.PolicyAdminServiceGrpc;
@@ -10,7 +12,6 @@ import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
 
@@ -33,15 +34,10 @@ public final class PolicyChannel implements AutoCloseable {
     private final Channel channel;
     private final String url;
 
-    PolicyChannel(String url, Supplier<String> accessToken) {
+    /** A channel to {@code url}, which {@link PolicyEndpoint} checked against the URL policy. */
+    PolicyChannel(String url, Supplier<String> accessToken, TrustMaterial trust) {
         this.url = url;
-        URI uri = URI.create(url);
-        boolean tls = "https".equalsIgnoreCase(uri.getScheme());
-        int port = uri.getPort() > 0 ? uri.getPort() : tls ? 443 : 80;
-        // URI keeps the brackets of an IPv6 literal; the channel builder wants the bare address.
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(host, port);
-        managed = (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+        managed = GrpcChannels.open(URI.create(url), trust);
         channel = ClientInterceptors.intercept(managed, new BearerToken(accessToken), new UnaryDeadline());
     }
 

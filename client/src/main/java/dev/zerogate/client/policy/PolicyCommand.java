@@ -1,6 +1,7 @@
 package dev.zerogate.client.policy;
 
 import dev.zerogate.client.cli.CliErrors;
+import dev.zerogate.client.login.ClientAccess;
 import dev.zerogate.client.login.ConfigDirectory;
 import dev.zerogate.client.login.CredentialStore;
 import dev.zerogate.client.login.LoginCredentials;
@@ -32,8 +33,8 @@ import java.util.function.Supplier;
 public abstract class PolicyCommand implements Callable<Integer> {
 
     @Option(names = "--policy-url", paramLabel = "URL",
-            description = "policy-svc's gRPC URL (http:// plaintext, https:// TLS); default: $" + PolicyEndpoint.ENVIRONMENT
-                    + ", else the saved one, else " + PolicyEndpoint.LOCAL_POLICY_URL + " for a local run.")
+            description = "policy-svc's gRPC URL (https://, or http:// on this machine); default: $" + PolicyEndpoint.ENVIRONMENT
+                    + ", else the one saved at login.")
     String policyUrl;
 
     @Spec
@@ -41,6 +42,9 @@ public abstract class PolicyCommand implements Callable<Integer> {
 
     /** This configuration directory's credentials, shared with every other zerogate process. */
     protected CredentialStore store;
+
+    /** How this command reaches the deployment (trust, URL policy), from the login and the environment. */
+    protected ClientAccess access;
 
     /** Checks that picocli's annotations cannot express; throw {@link #usage} to refuse. */
     protected void checkArguments() {
@@ -65,12 +69,20 @@ public abstract class PolicyCommand implements Callable<Integer> {
             err.println("zerogate: not logged in. Run: zerogate login");
             return CliErrors.FAILED;
         }
+        if (!stored.get().fromDiscovery()) {
+            err.println("zerogate: " + LoginCredentials.LOG_IN_AGAIN);
+            return CliErrors.FAILED;
+        }
         String url;
         try {
-            url = PolicyEndpoint.resolve(policyUrl, System.getenv(PolicyEndpoint.ENVIRONMENT), stored.get());
+            access = ClientAccess.of(stored.get());
+            url = PolicyEndpoint.resolve(policyUrl, System.getenv(PolicyEndpoint.ENVIRONMENT), stored.get(), access.urls());
         } catch (PolicyEndpoint.UnknownException e) {
             err.println("zerogate: " + e.getMessage());
             return CliErrors.USAGE;
+        } catch (IOException e) {
+            err.println("zerogate: " + CliErrors.oneLine(e.getMessage()));
+            return CliErrors.FAILED;
         }
         LoginCredentials credentials;
         try {
@@ -80,7 +92,7 @@ public abstract class PolicyCommand implements Callable<Integer> {
             return CliErrors.FAILED;
         }
         int exit;
-        try (PolicyChannel policy = new PolicyChannel(url, accessTokens(credentials))) {
+        try (PolicyChannel policy = new PolicyChannel(url, accessTokens(credentials), access.trust())) {
             exit = run(new PolicyCall(policy, credentials, out));
         } catch (StatusRuntimeException e) {
             err.println("zerogate: " + CliErrors.describe(e, url));

@@ -86,9 +86,11 @@ final class TunnelClient implements AutoCloseable {
     private final PolicyChannel policy;
     private final CredentialKeeper keeper;
     private final DeviceKey deviceKey;
-    private final RelayEndpoint.Locator relays;
+    private final RelayChoice relays;
+    /** One line for the person, e.g. that a relay was skipped. */
+    private final java.util.function.Consumer<String> notices;
     private final EventLoopGroup group = new NioEventLoopGroup(1);
-    /** Authorize and the relay's key are blocking calls: they never run on the event loop. */
+    /** Authorize is a blocking call: it never runs on the event loop. */
     private final ExecutorService deciding = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "authorize");
         thread.setDaemon(true);
@@ -100,11 +102,13 @@ final class TunnelClient implements AutoCloseable {
     private final AtomicLong flowsOpened = new AtomicLong();
     private final AtomicLong flowsFailed = new AtomicLong();
 
-    TunnelClient(PolicyChannel policy, CredentialKeeper keeper, DeviceKey deviceKey, RelayEndpoint.Locator relays) {
+    TunnelClient(PolicyChannel policy, CredentialKeeper keeper, DeviceKey deviceKey, RelayChoice relays,
+                 java.util.function.Consumer<String> notices) {
         this.policy = policy;
         this.keeper = keeper;
         this.deviceKey = deviceKey;
         this.relays = relays;
+        this.notices = notices;
     }
 
     /**
@@ -235,27 +239,72 @@ final class TunnelClient implements AutoCloseable {
         return dialled;
     }
 
+    /** Dials the permit's network through the best relay, falling back to the next when one fails. */
     private CompletableFuture<SessionHandler> dial(Permit permit) {
+        return relays.ordered().thenCompose(order -> dialFrom(order, 0, permit, null));
+    }
+
+    private CompletableFuture<SessionHandler> dialFrom(List<RelayChoice.Relay> order, int index, Permit permit, Throwable last) {
+        if (index >= order.size()) {
+            return CompletableFuture.failedFuture(last);
+        }
+        RelayChoice.Relay relay = order.get(index);
+        return dialThrough(relay, permit).exceptionallyCompose(failure -> {
+            Throwable cause = unwrap(failure);
+            if (cause instanceof RelayDialer.RelayRefusedException) {
+                // The relay answered: its refusal (no connector, a bad grant) is the answer, not a path problem.
+                return CompletableFuture.failedFuture(cause);
+            }
+            relays.failed();
+            String why = describeRelayFailure(relay, cause);
+            boolean more = index + 1 < order.size();
+            notices.accept(why + (more ? "; trying the next relay" : ""));
+            return dialFrom(order, index + 1, permit, new IOException(why, cause));
+        });
+    }
+
+    /** One line about a relay that could not carry the session. */
+    static String describeRelayFailure(RelayChoice.Relay relay, Throwable cause) {
+        if (cause instanceof RelayDialer.RelayKeyUnknownException unknown) {
+            return "refused relay " + relay.url() + ": the deployment published preamble key " + unknown.sealedToKeyId()
+                    + " for it, but it holds key " + unknown.relayKeyId() + ". It is not the relay the control plane published,"
+                    + " or it was reinstalled without updating ZEROGATE_PUBLIC_RELAYS";
+        }
+        java.util.Optional<String> certificate = dev.zerogate.edge.TrustMaterial.certificateProblem(cause);
+        if (certificate.isPresent()) {
+            return "cannot reach relay " + relay.url() + " securely: " + certificate.get();
+        }
+        return "cannot reach relay " + relay.url() + ": " + (cause.getMessage() == null ? cause.toString() : cause.getMessage());
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        Throwable cause = failure;
+        while ((cause instanceof java.util.concurrent.CompletionException || cause instanceof java.util.concurrent.ExecutionException)
+                && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        return cause;
+    }
+
+    private CompletableFuture<SessionHandler> dialThrough(RelayChoice.Relay relay, Permit permit) {
         String networkId = permit.networkId();
-        return relays.relay(deciding).thenCompose(relay -> {
-            DeviceCertificate device = keeper.certificate();
-            return RelayDialer.dial(group, new RelayDialer.Plan(relay.address(), relay.key(),
-                    sealer -> clientJoin(sealer, permit.grant(), lastConnector.getOrDefault(networkId, "")),
-                    answer -> {
-                        try {
-                            return TunnelTls.clientSide(deviceKey.privateKey(), List.of(device.certificate()),
-                                    PeerCertificates.trustManager(List.of(device.anchor()),
-                                            peer -> peer.kind().equals("connector") && peer.id().equals(answer.getConnectorId())));
-                        } catch (SSLException e) {
-                            throw new IllegalStateException(e);
-                        }
-                    }, Session.Role.CLIENT, new SessionHandler.Owner() {
-                        @Override
-                        public void onSessionClosed(SessionHandler session, dev.zerogate.tunnel.ResetCode code, String message, boolean byPeer) {
-                            sessions.computeIfPresent(networkId, (k, v) -> v.isDone() && !v.isCompletedExceptionally() && v.join() == session ? null : v);
-                        }
-                    }));
-        }).thenApply(established -> {
+        DeviceCertificate device = keeper.certificate();
+        return RelayDialer.dial(group, new RelayDialer.Plan(relay.address(), relay.key(),
+                sealer -> clientJoin(sealer, permit.grant(), lastConnector.getOrDefault(networkId, "")),
+                answer -> {
+                    try {
+                        return TunnelTls.clientSide(deviceKey.privateKey(), List.of(device.certificate()),
+                                PeerCertificates.trustManager(List.of(device.anchor()),
+                                        peer -> peer.kind().equals("connector") && peer.id().equals(answer.getConnectorId())));
+                    } catch (SSLException e) {
+                        throw new IllegalStateException(e);
+                    }
+                }, Session.Role.CLIENT, new SessionHandler.Owner() {
+                    @Override
+                    public void onSessionClosed(SessionHandler session, dev.zerogate.tunnel.ResetCode code, String message, boolean byPeer) {
+                        sessions.computeIfPresent(networkId, (k, v) -> v.isDone() && !v.isCompletedExceptionally() && v.join() == session ? null : v);
+                    }
+                }, relay.outerTls())).thenApply(established -> {
             lastConnector.put(networkId, established.answer().getConnectorId());
             return established.session();
         });
@@ -304,7 +353,7 @@ final class TunnelClient implements AutoCloseable {
                 // The loop is busy or shutting down: this session is left out of the count.
             }
         }
-        return new Snapshot(relays.url(), open, flows, flowsOpened.get(), flowsFailed.get());
+        return new Snapshot(relays.current(), open, flows, flowsOpened.get(), flowsFailed.get());
     }
 
     private RelayPreamble clientJoin(Preambles.Sealer sealer, String grant, String preferredConnector) {

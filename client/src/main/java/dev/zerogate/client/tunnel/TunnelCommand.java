@@ -27,7 +27,7 @@ import java.util.random.RandomGenerator;
 
 /**
  * A command that carries flows through zerogate: it needs, beside policy-svc, the device's key
- * and certificate (from enrolment at login) and a relay ({@link RelayEndpoint}). While it runs,
+ * and certificate (from enrolment at login) and the published relays ({@link RelayChoice}). While it runs,
  * a {@link CredentialKeeper} keeps its login alive, a {@link LinkWatch} sends its sessions to
  * be checked after a sleep or a change of address, and a {@link TunnelStatusFile} tells
  * {@code zerogate status} what it holds.
@@ -35,8 +35,8 @@ import java.util.random.RandomGenerator;
 abstract class TunnelCommand extends PolicyCommand {
 
     @Option(names = "--relay-url", paramLabel = "URL",
-            description = "The relay's URL (default: $" + RelayEndpoint.ENVIRONMENT + ", else " + RelayEndpoint.LOCAL_RELAY_URL
-                    + " for a local run).")
+            description = "Use only this one of the relays the deployment publishes (default: $" + RelayChoice.ENVIRONMENT
+                    + ", else the fastest published relay, the next if it fails).")
     String relayUrl;
 
     private CredentialKeeper keeper;
@@ -75,9 +75,9 @@ abstract class TunnelCommand extends PolicyCommand {
     @Override
     protected final int run(PolicyCall call) throws Exception {
         ConfigDirectory config = store.config();
-        String url;
+        RelayChoice relays;
         try {
-            url = RelayEndpoint.resolve(relayUrl, System.getenv(RelayEndpoint.ENVIRONMENT), call.credentials());
+            relays = RelayChoice.of(call.credentials(), relayUrl, System.getenv(RelayChoice.ENVIRONMENT), access);
         } catch (PolicyEndpoint.UnknownException e) {
             throw usage(e.getMessage());
         }
@@ -85,24 +85,16 @@ abstract class TunnelCommand extends PolicyCommand {
         DeviceKey deviceKey = DeviceKey.loadOrCreate(config);
         String server = call.credentials().server();
         keeper = new CredentialKeeper(store, call.credentials(), certificate,
-                accessToken -> DeviceEnroller.renew(server, accessToken, keeper.deviceId(), deviceKey, config),
+                accessToken -> DeviceEnroller.renew(server, access, accessToken, keeper.deviceId(), deviceKey, config),
                 Clock.systemUTC(), RandomGenerator.getDefault(), this::notice);
         if (endedAtStart != null) {
             keeper.startEnded(endedAtStart);
         } else if (keeper.deviceId().isEmpty()) {
             throw new IOException("this login is not bound to an enrolled device: log in again with `zerogate login`");
         }
-        RelayEndpoint.Relay relay = null;
-        try {
-            relay = RelayEndpoint.load(url, config);
-        } catch (RelayEndpoint.KeyMismatchException e) {
-            throw e;
-        } catch (IOException e) {
-            notice(CliErrors.oneLine(e.getMessage()) + "; new flows will try again");
-        }
         keeper.start();
         try (CredentialKeeper running = keeper;
-             TunnelClient tunnel = new TunnelClient(call.policy(), running, deviceKey, new RelayEndpoint.Locator(url, config, relay));
+             TunnelClient tunnel = new TunnelClient(call.policy(), running, deviceKey, relays, this::notice);
              LinkWatch watch = LinkWatch.ofThisMachine(new LinkWatch.Listener() {
                  @Override
                  public void slept(Duration gap) {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** credentials.json as every version of the CLI reads and writes it. */
 class LoginCredentialsTest {
@@ -24,6 +25,29 @@ class LoginCredentialsTest {
         LoginCredentials saved = json.readValue(json.writeValueAsString(old.withPolicyUrl("http://p:1")), LoginCredentials.class);
         assertEquals("http://p:1", saved.policyUrl());
         assertEquals("r", saved.refreshToken());
+    }
+
+    @Test
+    void credentialsOfOlderVersionsAreNotFromDiscoveryAndSayToLogInAgainInOneLine() throws Exception {
+        LoginCredentials old = new ObjectMapper().readValue("{\"server\":\"http://127.0.0.1:7401\",\"access_token\":\"a\","
+                + "\"refresh_token\":\"r\",\"access_token_expires_at\":5,\"policy_url\":\"http://127.0.0.1:7402\"}", LoginCredentials.class);
+        assertFalse(old.fromDiscovery());
+        assertFalse(LoginCredentials.LOG_IN_AGAIN.contains("\n"));
+        assertTrue(LoginCredentials.LOG_IN_AGAIN.contains("log in again: zerogate login"));
+    }
+
+    @Test
+    void aLoginKeepsTheRelaysTheCaFileAndTheInsecureChoiceAcrossARefresh() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        LoginCredentials login = new LoginCredentials("https://zg.example.com", "a", "r", 5, "https://zg.example.com:7402",
+                java.util.List.of(new LoginCredentials.SavedRelay("https://zg.example.com:7405", "ZQe0kAmJpB1m2mnk4Nn0fyFL2PU6OHLBzQ2sYJBSeWw")),
+                "/etc/zerogate/ca.pem", true);
+        LoginCredentials refreshed = json.readValue(json.writeValueAsString(login.withTokens("a2", "r2", 9)), LoginCredentials.class);
+        assertEquals(login.relays(), refreshed.relays());
+        assertEquals("/etc/zerogate/ca.pem", refreshed.caFile());
+        assertTrue(refreshed.insecureHttp());
+        assertTrue(refreshed.fromDiscovery());
+        assertEquals("r2", refreshed.refreshToken());
     }
 
     @Test

@@ -2,7 +2,6 @@ package dev.zerogate.connector.client;
 
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Timestamp;
-import dev.zerogate.connector.config.ControlPlane;
 import dev.zerogate.connector.credentials.Tokens;
 import dev.zerogate.proto.identity.v1.BootstrapConnectorRequest;
 import dev.zerogate.proto.identity.v1.BootstrapConnectorResponse;
@@ -11,8 +10,9 @@ import dev.zerogate.proto.identity.v1.EnrollmentServiceGrpc;
 import dev.zerogate.proto.identity.v1.RefreshConnectorCredentialsRequest;
 import dev.zerogate.proto.identity.v1.RefreshConnectorCredentialsResponse;
 import dev.zerogate.proto.identity.v1.TokenSet;
+import dev.zerogate.edge.GrpcChannels;
+import dev.zerogate.edge.TrustMaterial;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -69,9 +69,8 @@ public class EnrollmentClient implements AutoCloseable {
     }
 
     /** A channel to {@code identity}: TLS for https (the JVM's trust store), plaintext for http. */
-    public static ManagedChannel channelTo(URI identity) {
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(ControlPlane.host(identity), ControlPlane.port(identity));
-        return (ControlPlane.tls(identity) ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+    public static ManagedChannel channelTo(URI identity, TrustMaterial trust) {
+        return GrpcChannels.open(identity, trust);
     }
 
     /** Spends the bootstrap pair: certificate for the CSR's key, first tokens. */

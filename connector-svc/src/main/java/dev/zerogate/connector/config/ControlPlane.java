@@ -1,97 +1,92 @@
 package dev.zerogate.connector.config;
 
+import dev.zerogate.edge.DeploymentConfiguration;
+import dev.zerogate.edge.DiscoveryClient;
+import dev.zerogate.edge.PublishedRelay;
+import dev.zerogate.edge.TrustMaterial;
+import dev.zerogate.edge.UrlPolicy;
+
+import java.io.IOException;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
- * The control plane's addresses as the connector dials them. Only {@code ZEROGATE_URL}
- * (identity-svc) is required: on the default ports (identity 7401) policy-svc is the same host
- * on 7402 and the relay's public port on 7405; on any other port (a reverse proxy that routes by gRPC service
- * on one https port) both default to the identity URL itself.
+ * The control plane as the connector reaches it (ADR 0016): only {@code ZEROGATE_URL} is
+ * needed; its discovery document names policy-svc and the relays with their preamble keys.
+ * {@code ZEROGATE_POLICY_URL} replaces the published policy URL and {@code ZEROGATE_RELAYS}
+ * picks some of the published relays, for a lab. Every URL is checked against the
+ * {@link UrlPolicy} before anything is sent, and every TLS connection trusts {@link #trust()}.
  *
- * @param identity identity-svc's base URL
- * @param policy   policy-svc's base URL
- * @param relays   the relays' base URLs, at least one
+ * @param identity       identity-svc's base URL (ZEROGATE_URL)
+ * @param policyOverride ZEROGATE_POLICY_URL, if set
+ * @param relayOverrides ZEROGATE_RELAYS, empty if unset
  */
-public record ControlPlane(URI identity, URI policy, List<URI> relays) {
+public record ControlPlane(URI identity, Optional<URI> policyOverride, List<URI> relayOverrides, UrlPolicy urls, TrustMaterial trust) {
 
-    public static final int IDENTITY_PORT = 7401;
-    public static final int POLICY_PORT = 7402;
-    public static final int RELAY_PORT = 7405;
+    /** Where policy-svc is and which relays to register with, once the discovery document was read. */
+    public record Endpoints(URI policy, List<PublishedRelay> relays) {
+    }
 
     public ControlPlane {
-        relays = List.copyOf(relays);
-        if (relays.isEmpty()) {
-            throw new IllegalArgumentException("at least one relay URL is needed");
-        }
+        relayOverrides = List.copyOf(relayOverrides);
     }
 
     /**
-     * Derives the addresses from the configured ones.
+     * The control plane of the configuration, URLs checked (nothing is sent yet).
      *
-     * @throws IllegalArgumentException naming the variable whose value is not an http(s) URL
+     * @throws IllegalArgumentException naming the variable whose URL is malformed or would carry tokens in clear
+     * @throws IOException              when ZEROGATE_CA_FILE cannot be read
      */
-    public static ControlPlane derive(String identityUrl, Optional<String> policyUrl, Optional<List<String>> relayUrls) {
-        URI identity = parse("ZEROGATE_URL", identityUrl);
-        boolean defaultPorts = identity.getPort() == IDENTITY_PORT;
-        URI policy = policyUrl.filter(url -> !url.isBlank()).map(url -> parse("ZEROGATE_POLICY_URL", url))
-                .orElseGet(() -> defaultPorts ? withPort(identity, POLICY_PORT) : identity);
-        List<URI> relays = relayUrls.map(urls -> urls.stream().map(String::strip).filter(url -> !url.isEmpty())
-                        .map(url -> parse("ZEROGATE_RELAYS", url)).toList())
-                .filter(list -> !list.isEmpty())
-                .orElseGet(() -> List.of(defaultPorts ? withPort(identity, RELAY_PORT) : identity));
-        return new ControlPlane(identity, policy, relays);
+    public static ControlPlane configure(String identityUrl, Optional<String> policyUrl, Optional<List<String>> relayUrls,
+                                         Optional<String> caFile, boolean insecureHttp) throws IOException {
+        UrlPolicy urls = new UrlPolicy(insecureHttp);
+        URI identity = urls.check(identityUrl, "ZEROGATE_URL");
+        Optional<URI> policy = policyUrl.filter(url -> !url.isBlank()).map(url -> urls.check(url, "ZEROGATE_POLICY_URL"));
+        List<URI> relays = relayUrls.orElse(List.of()).stream().map(String::strip).filter(url -> !url.isEmpty())
+                .map(url -> urls.check(url, "ZEROGATE_RELAYS")).toList();
+        return new ControlPlane(identity, policy, relays, urls, TrustMaterial.fromEnvironment(caFile.orElse(null)));
+    }
+
+    /** Reads the discovery document at {@link #identity()}. */
+    public DeploymentConfiguration discover() throws IOException, InterruptedException {
+        return new DiscoveryClient(trust, urls).fetch(identity.toString(), "ZEROGATE_URL");
+    }
+
+    /**
+     * policy-svc and the relays of {@code deployment}, with the overrides applied.
+     *
+     * @throws IllegalArgumentException when ZEROGATE_RELAYS names a relay the deployment does not publish
+     */
+    public Endpoints endpoints(DeploymentConfiguration deployment) {
+        URI policy = policyOverride.orElse(deployment.policyUrl());
+        if (relayOverrides.isEmpty()) {
+            return new Endpoints(policy, deployment.relays());
+        }
+        List<PublishedRelay> chosen = relayOverrides.stream().map(wanted -> deployment.relays().stream()
+                .filter(relay -> same(relay.url(), wanted)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("ZEROGATE_RELAYS names " + wanted + ", which the deployment does not publish ("
+                        + String.join(", ", deployment.relays().stream().map(relay -> relay.url().toString()).toList())
+                        + "): a relay's key comes only from the discovery document"))).toList();
+        return new Endpoints(policy, chosen);
+    }
+
+    private static boolean same(URI a, URI b) {
+        return a.getScheme().equals(b.getScheme()) && a.getHost().equalsIgnoreCase(b.getHost()) && port(a) == port(b);
     }
 
     /** True when calls to {@code url} use TLS. */
     public static boolean tls(URI url) {
-        return url.getScheme().equals("https");
+        return UrlPolicy.tls(url);
     }
 
     /** The port to dial: the URL's, else the scheme's default. */
     public static int port(URI url) {
-        return url.getPort() > 0 ? url.getPort() : tls(url) ? 443 : 80;
+        return UrlPolicy.port(url);
     }
 
     /** The host to dial, without the brackets of an IPv6 literal. */
     public static String host(URI url) {
-        String host = url.getHost();
-        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
-    }
-
-    private static URI parse(String variable, String value) {
-        URI url;
-        try {
-            url = new URI(value.strip().replaceAll("/+$", ""));
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(variable + " is not a URL: " + e.getReason());
-        }
-        String scheme = url.getScheme() == null ? "" : url.getScheme().toLowerCase(Locale.ROOT);
-        if (!scheme.equals("http") && !scheme.equals("https") || url.getHost() == null) {
-            throw new IllegalArgumentException(variable + " must be an http:// or https:// URL with a host, e.g. https://zg.example.com");
-        }
-        if (url.getRawQuery() != null || url.getRawFragment() != null || url.getRawUserInfo() != null) {
-            throw new IllegalArgumentException(variable + " must not carry user info, a query or a fragment");
-        }
-        return scheme.equals(url.getScheme()) ? url : withScheme(url, scheme);
-    }
-
-    private static URI withPort(URI url, int port) {
-        return build(url.getScheme(), url, port);
-    }
-
-    private static URI withScheme(URI url, String scheme) {
-        return build(scheme, url, url.getPort());
-    }
-
-    private static URI build(String scheme, URI url, int port) {
-        try {
-            return new URI(scheme, null, url.getHost(), port, url.getPath(), null, null);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(e);
-        }
+        return UrlPolicy.host(url);
     }
 }

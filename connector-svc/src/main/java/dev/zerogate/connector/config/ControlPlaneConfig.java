@@ -23,14 +23,27 @@ public interface ControlPlaneConfig {
     @WithDefault("true")
     boolean enabled();
 
-    /** identity-svc's base URL, http or https, gRPC and HTTP on one port (ZEROGATE_URL). */
+    /**
+     * The deployment's one URL, identity-svc's (ZEROGATE_URL): its discovery document
+     * ({@code /.well-known/zerogate-configuration}) names policy-svc and the relays with their keys.
+     */
     Optional<String> url();
 
-    /** policy-svc's base URL (ZEROGATE_POLICY_URL); derived from {@link #url()} when unset, see {@link ControlPlane}. */
+    /** policy-svc's base URL instead of the discovery document's (ZEROGATE_POLICY_URL), for a lab. */
     Optional<String> policyUrl();
 
-    /** The relays' base URLs (ZEROGATE_RELAYS, comma-separated); derived from {@link #url()} when unset. */
+    /**
+     * Only these of the published relays (ZEROGATE_RELAYS, comma-separated URLs), for a lab. A relay
+     * the document does not publish is refused: its key comes only from the document.
+     */
     Optional<List<String>> relays();
+
+    /** Also trust the CA certificates in this PEM file (ZEROGATE_CA_FILE), for a private CA. */
+    Optional<String> caFile();
+
+    /** Allow plain http:// to hosts other than this machine (ZEROGATE_INSECURE_HTTP): a lab only, tokens in clear. */
+    @WithDefault("false")
+    boolean insecureHttp();
 
     /** The one-time bootstrap access token from IdentityAdminService.CreateConnector (ZEROGATE_ACCESS_TOKEN). */
     Optional<String> accessToken();

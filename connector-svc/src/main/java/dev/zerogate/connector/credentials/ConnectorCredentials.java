@@ -71,16 +71,23 @@ public class ConnectorCredentials {
         }
         String url = config.url().filter(value -> !value.isBlank()).orElseThrow(() -> new IllegalStateException(
                 "ZEROGATE_URL is not set: give the connector identity-svc's URL, e.g. ZEROGATE_URL=https://zg.example.com"));
-        controlPlane = ControlPlane.derive(url, config.policyUrl(), config.relays());
+        try {
+            // Checked before anything is sent: no http:// off loopback unless ZEROGATE_INSECURE_HTTP=true.
+            controlPlane = ControlPlane.configure(url, config.policyUrl(), config.relays(), config.caFile().filter(v -> !v.isBlank()),
+                    config.insecureHttp());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
         Optional<BootstrapPair> pair = bootstrapPair();
-        identity = new EnrollmentClient(EnrollmentClient.channelTo(controlPlane.identity()), config.callTimeout());
+        identity = new EnrollmentClient(EnrollmentClient.channelTo(controlPlane.identity(), controlPlane.trust()), config.callTimeout());
         CredentialRotation created = new CredentialRotation(new CredentialStore(stateDir), identity, Clock.systemUTC(), Backoff.standard(),
                 pair, softwareVersion);
         created.onRotation(this::rotated);
         rotation = created;
         created.start();
-        Log.infof("connector: control plane identity %s, policy %s, relays %s", controlPlane.identity(), controlPlane.policy(),
-                controlPlane.relays());
+        Log.infof("connector: control plane %s%s%s", controlPlane.identity(),
+                controlPlane.policyOverride().map(policy -> ", policy-svc overridden: " + policy).orElse(""),
+                controlPlane.relayOverrides().isEmpty() ? "" : ", relays limited to " + controlPlane.relayOverrides());
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, task -> {
             Thread worker = new Thread(task, "zerogate-credentials");
             worker.setDaemon(true);

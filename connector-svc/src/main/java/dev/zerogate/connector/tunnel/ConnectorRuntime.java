@@ -7,6 +7,8 @@ import dev.zerogate.connector.credentials.ConnectorCredentials;
 import dev.zerogate.connector.policy.FlowPolicy;
 import dev.zerogate.connector.policy.PolicyMirror;
 import dev.zerogate.connector.policy.PolicyStreamClient;
+import dev.zerogate.edge.GrpcChannels;
+import dev.zerogate.edge.PublishedRelay;
 import dev.zerogate.proto.policy.v1.AuthorizationServiceGrpc;
 import dev.zerogate.proto.policy.v1.GetGrantSigningKeysRequest;
 import dev.zerogate.servicekit.grant.AccessGrantVerifier;
@@ -14,7 +16,6 @@ import dev.zerogate.servicekit.grant.GrantClaims;
 import dev.zerogate.servicekit.grant.RemoteGrantVerifier;
 import dev.zerogate.servicekit.token.RemoteKeySetVerifier;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -24,7 +25,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-import java.net.URI;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,6 +43,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class ConnectorRuntime {
+
+    /** How soon a discovery document that could not be read or used is asked for again. */
+    static final long DISCOVERY_RETRY_SECONDS = 5;
 
     private final ConnectorCredentials credentials;
     private final ConnectorLabels labels;
@@ -90,10 +94,26 @@ public class ConnectorRuntime {
             return;
         }
         ControlPlane plane = credentials.controlPlane();
+        ControlPlane.Endpoints endpoints;
+        try {
+            endpoints = plane.endpoints(plane.discover());
+        } catch (IOException | IllegalArgumentException e) {
+            // identity-svc may be starting, or the document may name what the overrides do not: try again.
+            Log.warnf("connector: cannot use the discovery document of %s: %s; retrying in %d s", plane.identity(), e.getMessage(),
+                    DISCOVERY_RETRY_SECONDS);
+            scheduler.schedule(this::startWhenCredentialed, DISCOVERY_RETRY_SECONDS, TimeUnit.SECONDS);
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (endpoints.relays().isEmpty()) {
+            Log.warnf("connector: the deployment at %s publishes no relay (ZEROGATE_PUBLIC_RELAYS on identity-svc): no client can reach"
+                    + " this connector", plane.identity());
+        }
         String connectorId = credentials.connectorId();
         String networkId = credentials.remoteNetworkId();
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(ControlPlane.host(plane.policy()), ControlPlane.port(plane.policy()));
-        policyChannel = (ControlPlane.tls(plane.policy()) ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+        policyChannel = GrpcChannels.open(endpoints.policy(), plane.trust());
         mirror = new PolicyMirror();
         policyStream = new PolicyStreamClient(policyChannel, connectorId, networkId, credentials::accessToken, mirror,
                 PolicyStreamClient.Settings.DEFAULT);
@@ -119,8 +139,8 @@ public class ConnectorRuntime {
                 new FlowLog(System.out, clock), resolver, metrics, clock, config.maxFlowsPerUser());
         mirror.addListener(gate::recheck);
         policyStream.start();
-        for (URI relay : plane.relays()) {
-            RelayLink link = new RelayLink(relay, credentials, gate, vertx.nettyEventLoopGroup(), scheduler, version,
+        for (PublishedRelay relay : endpoints.relays()) {
+            RelayLink link = new RelayLink(relay, plane.trust(), credentials, gate, vertx.nettyEventLoopGroup(), scheduler, version,
                     labels.map(), gate::activeFlows);
             links.add(link);
             link.start();

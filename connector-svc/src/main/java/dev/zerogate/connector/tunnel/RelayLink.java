@@ -3,6 +3,9 @@ package dev.zerogate.connector.tunnel;
 import com.google.protobuf.Timestamp;
 import dev.zerogate.connector.config.ControlPlane;
 import dev.zerogate.connector.credentials.ConnectorCredentials;
+import dev.zerogate.edge.GrpcChannels;
+import dev.zerogate.edge.PublishedRelay;
+import dev.zerogate.edge.TrustMaterial;
 import dev.zerogate.proto.relay.v1.ConnectorMessage;
 import dev.zerogate.proto.relay.v1.Drain;
 import dev.zerogate.proto.relay.v1.DrainAck;
@@ -21,9 +24,9 @@ import dev.zerogate.tunnel.Session;
 import dev.zerogate.tunnel.TunnelProtocol;
 import dev.zerogate.tunnel.netty.PeerCertificates;
 import dev.zerogate.tunnel.netty.RelayDialer;
+import dev.zerogate.tunnel.netty.RelayTls;
 import dev.zerogate.tunnel.netty.TunnelTls;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
@@ -67,16 +70,20 @@ public final class RelayLink implements AutoCloseable {
     private final Map<String, String> labels;
     private final IntSupplier activeFlows;
     private final ManagedChannel channel;
+    /** The relay's preamble key as the discovery document publishes it: never the one the relay announces. */
+    private final RelayKey relayKey;
+    /** The outer TLS of the public port for an https:// relay, else null. */
+    private final RelayTls outerTls;
     private volatile ClientCallStreamObserver<ConnectorMessage> stream;
-    private volatile RelayKey relayKey;
     private volatile boolean closed;
     private ScheduledFuture<?> heartbeats;
     private long backoffMillis = MIN_BACKOFF_MILLIS;
     private long sequence;
 
-    public RelayLink(URI relay, ConnectorCredentials credentials, FlowGate gate, EventLoopGroup group,
+    public RelayLink(PublishedRelay published, TrustMaterial trust, ConnectorCredentials credentials, FlowGate gate, EventLoopGroup group,
                      ScheduledExecutorService scheduler, String version, Map<String, String> labels, IntSupplier activeFlows) {
-        this.relay = relay;
+        this.relay = published.url();
+        this.relayKey = RelayKey.fromPublic(published.preambleKey());
         this.credentials = credentials;
         this.gate = gate;
         this.group = group;
@@ -84,8 +91,13 @@ public final class RelayLink implements AutoCloseable {
         this.version = version;
         this.labels = labels;
         this.activeFlows = activeFlows;
-        ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(ControlPlane.host(relay), ControlPlane.port(relay));
-        this.channel = (ControlPlane.tls(relay) ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+        this.channel = GrpcChannels.open(relay, trust);
+        try {
+            this.outerTls = ControlPlane.tls(relay)
+                    ? new RelayTls(RelayTls.clientContext(trust.trustManager()), ControlPlane.host(relay), ControlPlane.port(relay)) : null;
+        } catch (SSLException e) {
+            throw new IllegalStateException("cannot make the TLS context for relay " + relay, e);
+        }
     }
 
     public synchronized void start() {
@@ -126,8 +138,13 @@ public final class RelayLink implements AutoCloseable {
     private void onRelayMessage(RelayMessage message) {
         switch (message.getKindCase()) {
             case WELCOME -> {
-                relayKey = RelayKey.fromPublic(Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString(message.getWelcome().getPreambleKey().toByteArray()));
+                String announced = Base64.getUrlEncoder().withoutPadding().encodeToString(message.getWelcome().getPreambleKey().toByteArray());
+                if (!announced.equals(relayKey.publicText())) {
+                    // Flows through it will fail as key-unknown: say why once, at registration.
+                    Log.warnf("relay %s holds preamble key %s, but the deployment publishes %s for it: it is not the relay the"
+                                    + " control plane published, or it was reinstalled without updating ZEROGATE_PUBLIC_RELAYS", relay,
+                            safeKeyId(announced), relayKey.keyIdText());
+                }
                 backoffMillis = MIN_BACKOFF_MILLIS;
                 long interval = Math.max(1, message.getWelcome().getHeartbeatInterval().getSeconds());
                 synchronized (this) {
@@ -176,9 +193,8 @@ public final class RelayLink implements AutoCloseable {
 
     /** Joins a client's session on the relay; the session then belongs to the flow gate. */
     private void join(FlowRequest request) {
-        RelayKey key = relayKey;
-        InetSocketAddress address = new InetSocketAddress(ControlPlane.host(relay), ControlPlane.port(relay));
-        RelayDialer.dial(group, new RelayDialer.Plan(address, key,
+        InetSocketAddress address = InetSocketAddress.createUnresolved(ControlPlane.host(relay), ControlPlane.port(relay));
+        RelayDialer.dial(group, new RelayDialer.Plan(address, relayKey,
                 sealer -> RelayPreamble.newBuilder().setSentAtUnixMs(System.currentTimeMillis())
                         .setConnector(ConnectorJoin.newBuilder().setRendezvousToken(request.getRendezvousToken())).build(),
                 answer -> {
@@ -188,9 +204,9 @@ public final class RelayLink implements AutoCloseable {
                     } catch (SSLException e) {
                         throw new IllegalStateException(e);
                     }
-                }, Session.Role.CONNECTOR, gate)).whenComplete((established, failure) -> {
+                }, Session.Role.CONNECTOR, gate, outerTls)).whenComplete((established, failure) -> {
                     if (failure != null) {
-                        Log.warnf("joining session %s on %s failed: %s", request.getFlowId(), relay, failure.toString());
+                        Log.warnf("joining session %s on %s failed: %s", request.getFlowId(), relay, describe(failure));
                         send(ConnectorMessage.newBuilder().setFlowRejected(FlowRejected.newBuilder().setFlowId(request.getFlowId())
                                 .setReason(FlowRejectReason.FLOW_REJECT_REASON_RENDEZVOUS_FAILED)
                                 .setMessage("could not join: " + failure.getClass().getSimpleName())).build());
@@ -199,6 +215,24 @@ public final class RelayLink implements AutoCloseable {
                     established.session().channel().attr(FlowGate.SESSION_ID).set(request.getFlowId());
                     send(ConnectorMessage.newBuilder().setFlowAccepted(FlowAccepted.newBuilder().setFlowId(request.getFlowId())).build());
                 });
+    }
+
+    /** One line about a failed join: key-unknown and certificate problems named, else the failure itself. */
+    private String describe(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof RelayDialer.RelayKeyUnknownException unknown) {
+            return "the relay holds preamble key " + unknown.relayKeyId() + ", not the published " + unknown.sealedToKeyId()
+                    + ": it is not the relay the control plane published, or it was reinstalled without updating ZEROGATE_PUBLIC_RELAYS";
+        }
+        return TrustMaterial.certificateProblem(cause).map(problem -> "TLS to the relay refused: " + problem).orElse(cause.toString());
+    }
+
+    private static String safeKeyId(String publicKey) {
+        try {
+            return RelayKey.fromPublic(publicKey).keyIdText();
+        } catch (IllegalArgumentException e) {
+            return "(malformed)";
+        }
     }
 
     private synchronized void send(ConnectorMessage message) {

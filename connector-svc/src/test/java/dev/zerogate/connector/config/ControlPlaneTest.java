@@ -1,10 +1,18 @@
 package dev.zerogate.connector.config;
 
+import com.sun.net.httpserver.HttpServer;
+import dev.zerogate.edge.DeploymentConfiguration;
+import dev.zerogate.edge.PublishedRelay;
+import dev.zerogate.tunnel.RelayKey;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,71 +20,103 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+/** The connector's control plane from ZEROGATE_URL alone, against a real HTTP server on 127.0.0.1 serving the discovery document. */
 class ControlPlaneTest {
 
-    @ParameterizedTest(name = "{0} → policy {1}, relay {2}")
-    @CsvSource({
-            // identity on the default port: policy and relay beside it
-            "http://127.0.0.1:7401,       http://127.0.0.1:7402,      http://127.0.0.1:7405",
-            "https://zg.example.com:7401/, https://zg.example.com:7402, https://zg.example.com:7405",
-            "HTTP://pi.lan:7401,           http://pi.lan:7402,          http://pi.lan:7405",
-            // any other port: one URL for everything (a proxy routing by gRPC service)
-            "https://zg.example.com,      https://zg.example.com,     https://zg.example.com",
-            "http://127.0.0.1:17401,      http://127.0.0.1:17401,     http://127.0.0.1:17401",
-            "http://[::1]:7401,           http://[::1]:7402,          http://[::1]:7405",
-    })
-    void derivesPolicyAndRelayFromTheIdentityUrl(String identity, String policy, String relay) {
-        ControlPlane plane = ControlPlane.derive(identity, Optional.empty(), Optional.empty());
-        assertEquals(URI.create(policy), plane.policy());
-        assertEquals(List.of(URI.create(relay)), plane.relays());
+    static final String KEY_A = RelayKey.generate().publicText();
+    static final String KEY_B = RelayKey.generate().publicText();
+
+    HttpServer server;
+
+    @AfterEach
+    void stop() {
+        if (server != null) {
+            server.stop(0);
+        }
+    }
+
+    String serve(String policyUrl, String relaysJson) throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 10);
+        String base = "http://127.0.0.1:" + server.getAddress().getPort();
+        byte[] body = ("{\"issuer\":\"" + base + "\",\"identity_url\":\"" + base + "\",\"policy_url\":\"" + policyUrl
+                + "\",\"relays\":" + relaysJson + ",\"tunnel_protocol_versions\":[1]}").getBytes(StandardCharsets.UTF_8);
+        server.createContext(DeploymentConfiguration.PATH, exchange -> {
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        return base;
+    }
+
+    static String relays() {
+        return "[{\"url\":\"http://127.0.0.1:7405\",\"preamble_key\":\"" + KEY_A + "\"},"
+                + "{\"url\":\"https://relay-b.example.com\",\"preamble_key\":\"" + KEY_B + "\"}]";
     }
 
     @Test
-    void explicitPolicyAndRelaysWin() {
-        ControlPlane plane = ControlPlane.derive("https://id.example.com:7401", Optional.of("https://policy.example.com"),
-                Optional.of(List.of("https://relay-1.example.com:8443", " https://relay-2.example.com ", "")));
-        assertEquals(URI.create("https://id.example.com:7401"), plane.identity());
-        assertEquals(URI.create("https://policy.example.com"), plane.policy());
-        assertEquals(List.of(URI.create("https://relay-1.example.com:8443"), URI.create("https://relay-2.example.com")), plane.relays());
+    void takesPolicyAndRelaysWithTheirKeysFromTheDiscoveryDocument() throws Exception {
+        String base = serve("http://127.0.0.1:7402", relays());
+        ControlPlane plane = ControlPlane.configure(base, Optional.empty(), Optional.empty(), Optional.empty(), false);
+        ControlPlane.Endpoints endpoints = plane.endpoints(plane.discover());
+        assertEquals(URI.create("http://127.0.0.1:7402"), endpoints.policy());
+        assertEquals(List.of(new PublishedRelay(URI.create("http://127.0.0.1:7405"), KEY_A),
+                new PublishedRelay(URI.create("https://relay-b.example.com"), KEY_B)), endpoints.relays());
     }
 
     @Test
-    void blankOverridesCountAsUnset() {
-        ControlPlane plane = ControlPlane.derive("http://10.0.0.2:7401", Optional.of(" "), Optional.of(List.of(" ")));
-        assertEquals(URI.create("http://10.0.0.2:7402"), plane.policy());
-        assertEquals(List.of(URI.create("http://10.0.0.2:7405")), plane.relays());
-    }
-
-    @ParameterizedTest
-    @CsvSource({
-            "ftp://zg.example.com,           ZEROGATE_URL must be an http:// or https:// URL",
-            "zg.example.com:7401,            ZEROGATE_URL must be an http:// or https:// URL",
-            "https://user:pw@zg.example.com, ZEROGATE_URL must not carry user info",
-            "https://zg.example.com/?a=b,    ZEROGATE_URL must not carry user info, a query",
-            "http://bad host,                ZEROGATE_URL is not a URL",
-    })
-    void rejectsWhatIsNotAnHttpUrlNamingTheVariable(String url, String message) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ControlPlane.derive(url, Optional.empty(), Optional.empty()));
-        assertTrue(e.getMessage().startsWith(message), e.getMessage());
+    void overridesReplaceThePolicyUrlAndPickAmongThePublishedRelaysKeepingTheirKeys() throws Exception {
+        String base = serve("http://127.0.0.1:7402", relays());
+        ControlPlane plane = ControlPlane.configure(base, Optional.of("http://127.0.0.1:17402"),
+                Optional.of(List.of(" https://relay-b.example.com:443/ ")), Optional.empty(), false);
+        ControlPlane.Endpoints endpoints = plane.endpoints(plane.discover());
+        assertEquals(URI.create("http://127.0.0.1:17402"), endpoints.policy());
+        assertEquals(List.of(new PublishedRelay(URI.create("https://relay-b.example.com"), KEY_B)), endpoints.relays());
     }
 
     @Test
-    void aBadRelayUrlNamesZerogateRelays() {
+    void refusesAnOverrideRelayTheDeploymentDoesNotPublish() throws Exception {
+        String base = serve("http://127.0.0.1:7402", relays());
+        ControlPlane plane = ControlPlane.configure(base, Optional.empty(), Optional.of(List.of("http://127.0.0.1:9999")), Optional.empty(), false);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plane.endpoints(plane.discover()));
+        assertTrue(e.getMessage().startsWith("ZEROGATE_RELAYS names http://127.0.0.1:9999, which the deployment does not publish"), e.getMessage());
+    }
+
+    @Test
+    void refusesPlainHttpOffLoopbackNamingTheVariableAndTheOverride() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> ControlPlane.derive("http://127.0.0.1:7401", Optional.empty(), Optional.of(List.of("relay.lan:7405"))));
-        assertTrue(e.getMessage().startsWith("ZEROGATE_RELAYS"), e.getMessage());
+                () -> ControlPlane.configure("http://zg.example.com", Optional.empty(), Optional.empty(), Optional.empty(), false));
+        assertTrue(e.getMessage().startsWith("ZEROGATE_URL http://zg.example.com is plain http://"), e.getMessage());
+        assertTrue(e.getMessage().contains("ZEROGATE_INSECURE_HTTP=true"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> ControlPlane.configure("https://zg.example.com",
+                Optional.of("http://policy.example.com"), Optional.empty(), Optional.empty(), false));
     }
 
-    @ParameterizedTest
-    @CsvSource({
-            "https://zg.example.com,      zg.example.com, 443, true",
-            "http://zg.example.com,       zg.example.com, 80,  false",
-            "http://[::1]:7401,           ::1,            7401, false",
-    })
-    void dialsHostPortAndTransportOfTheUrl(String url, String host, int port, boolean tls) {
-        URI uri = ControlPlane.derive(url, Optional.empty(), Optional.empty()).identity();
-        assertEquals(host, ControlPlane.host(uri));
-        assertEquals(port, ControlPlane.port(uri));
-        assertEquals(tls, ControlPlane.tls(uri));
+    @Test
+    void sendsNothingToARefusedUrl() throws Exception {
+        // [::ffff:127.0.0.1] would reach this socket, but it is no loopback literal the policy accepts.
+        try (ServerSocket listening = new ServerSocket(0, 10, InetAddress.getByName("127.0.0.1"))) {
+            listening.setSoTimeout(500);
+            assertThrows(IllegalArgumentException.class, () -> ControlPlane.configure("http://[::ffff:127.0.0.1]:" + listening.getLocalPort(),
+                    Optional.empty(), Optional.empty(), Optional.empty(), false));
+            assertThrows(SocketTimeoutException.class, listening::accept);
+        }
+    }
+
+    @Test
+    void refusesADocumentThatPublishesPlainHttpOffLoopbackUnlessAllowed() throws Exception {
+        String base = serve("http://policy.example.com:7402", "[]");
+        ControlPlane strict = ControlPlane.configure(base, Optional.empty(), Optional.empty(), Optional.empty(), false);
+        java.io.IOException e = assertThrows(java.io.IOException.class, strict::discover);
+        assertTrue(e.getMessage().contains("policy_url http://policy.example.com:7402 is plain http://"), e.getMessage());
+        ControlPlane lab = ControlPlane.configure(base, Optional.empty(), Optional.empty(), Optional.empty(), true);
+        assertEquals(URI.create("http://policy.example.com:7402"), lab.endpoints(lab.discover()).policy());
+    }
+
+    @Test
+    void namesAnUnreadableCaFile() {
+        java.io.IOException e = assertThrows(java.io.IOException.class, () -> ControlPlane.configure("https://zg.example.com",
+                Optional.empty(), Optional.empty(), Optional.of("/nonexistent/ca.pem"), false));
+        assertTrue(e.getMessage().contains("/nonexistent/ca.pem") && e.getMessage().contains("ZEROGATE_CA_FILE"), e.getMessage());
     }
 }

@@ -48,10 +48,10 @@ class ConnectorTlsTest {
     EnrollmentClient client;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         identity = IdentityStandIn.start(clock);
         identity.lifetimes(Duration.ofMinutes(15), Duration.ofMinutes(30));
-        client = new EnrollmentClient(EnrollmentClient.channelTo(URI.create(identity.url())), Duration.ofSeconds(5));
+        client = new EnrollmentClient(EnrollmentClient.channelTo(URI.create(identity.url()), dev.zerogate.edge.TrustMaterial.systemAnd(java.util.Optional.empty())), Duration.ofSeconds(5));
     }
 
     @AfterEach

@@ -47,9 +47,9 @@ class CredentialRotationTest {
     String[] pair;
 
     @BeforeEach
-    void start() {
+    void start() throws Exception {
         identity = IdentityStandIn.start(clock);
-        client = new EnrollmentClient(EnrollmentClient.channelTo(URI.create(identity.url())), Duration.ofSeconds(5));
+        client = new EnrollmentClient(EnrollmentClient.channelTo(URI.create(identity.url()), dev.zerogate.edge.TrustMaterial.systemAnd(java.util.Optional.empty())), Duration.ofSeconds(5));
         stateDir = home.resolve("state");
         pair = identity.provision();
     }
