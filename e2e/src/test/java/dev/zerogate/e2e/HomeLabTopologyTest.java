@@ -326,17 +326,21 @@ class HomeLabTopologyTest {
                 serverCertificate.privkey().toString(), "--embedded-postgres", "--home", serverHome.toString(), "--ca-file", caFile.toString());
         Map<String, String> env = Map.of("ZEROGATE_TLS_RELOAD_PERIOD", "2s", "ZEROGATE_RELAY_TLS_RELOAD_PERIOD", "2s");
         server = lab.start(Place.INTERNET, command, env, dir.resolve("zerogate-server.out"));
-        awaitLog(dir.resolve("zerogate-server.out"), "zerogate is serving " + URL, Duration.ofSeconds(300));
+        try {
+            awaitLog(dir.resolve("zerogate-server.out"), "zerogate is serving " + URL, Duration.ofSeconds(300));
+        } catch (AssertionError e) {
+            fail("zerogate-server did not start\n" + evidence());
+        }
     }
 
     static void createFirstAdmin() throws Exception {
         Matcher link = SETUP_LINK.matcher(Files.readString(dir.resolve("zerogate-server.out")));
-        assertTrue(link.find(), "zerogate-server printed no setup link");
+        assertTrue(link.find(), "zerogate-server printed no setup link\n" + evidence());
         String token = link.group(1).substring(link.group(1).indexOf("token=") + "token=".length());
         NetLab.Result created = lab.run(Place.CAFE, Duration.ofSeconds(30), "curl", "-sS", "--fail", "--cacert", caFile.toString(),
                 "--data-urlencode", "token=" + token, "--data-urlencode", "username=" + ADMIN,
                 "--data-urlencode", "password=" + ADMIN_PASSWORD, "--data-urlencode", "confirm=" + ADMIN_PASSWORD, URL + "/setup");
-        assertTrue(created.succeeded(), created.toString());
+        assertTrue(created.succeeded(), created + "\n" + evidence());
     }
 
     /** {@code zerogate login <url>} in the cafe, approved by "the person" in the cafe's browser (curl over HTTPS). */
@@ -350,7 +354,7 @@ class HomeLabTopologyTest {
             if (code.find()) {
                 userCode = code.group(1);
             } else if (!login.isAlive()) {
-                fail("zerogate login ended before it showed a code: " + Files.readString(log));
+                fail("zerogate login ended before it showed a code: " + Files.readString(log) + "\n" + evidence());
             } else {
                 Thread.sleep(200);
             }
@@ -359,7 +363,7 @@ class HomeLabTopologyTest {
         NetLab.Result approved = lab.run(Place.CAFE, Duration.ofSeconds(30), "curl", "-sS", "--fail", "--cacert", caFile.toString(),
                 "--data-urlencode", "user_code=" + userCode, "--data-urlencode", "username=" + ADMIN,
                 "--data-urlencode", "password=" + ADMIN_PASSWORD, "--data-urlencode", "action=approve", URL + "/device");
-        assertTrue(approved.succeeded(), approved.toString());
+        assertTrue(approved.succeeded(), approved + "\n" + evidence());
         assertTrue(login.waitFor(60, java.util.concurrent.TimeUnit.SECONDS) && login.exitValue() == 0,
                 "zerogate login did not complete: " + Files.readString(log));
     }
@@ -415,11 +419,35 @@ class HomeLabTopologyTest {
         environment.put("QUARKUS_HTTP_PORT", "7404");
         lab.start(Place.HOME, List.of(LocalOptions.currentJava(), "-jar", application("connector-svc").toString()), environment,
                 dir.resolve("connector.log"));
-        awaitLog(serverHome.resolve("logs/relay-svc.log"), "connector " + connectorId + " of network " + networkId + " registered",
-                Duration.ofSeconds(120));
+        try {
+            awaitLog(serverHome.resolve("logs/relay-svc.log"), "connector " + connectorId + " of network " + networkId + " registered",
+                    Duration.ofSeconds(120));
+        } catch (AssertionError e) {
+            fail("the connector did not register\n" + evidence());
+        }
     }
 
     // ---- helpers
+
+    /** The tails of the public host's logs, for a failure message. */
+    static String evidence() {
+        StringBuilder text = new StringBuilder();
+        List<Path> logs = new ArrayList<>(List.of(dir.resolve("zerogate-server.out")));
+        for (String service : List.of("identity-svc", "policy-svc", "relay-svc")) {
+            logs.add(serverHome.resolve("logs").resolve(service + ".log"));
+        }
+        logs.add(dir.resolve("connector.log"));
+        for (Path log : logs) {
+            try {
+                List<String> lines = Files.readAllLines(log);
+                text.append("---- ").append(log.getFileName()).append('\n')
+                        .append(String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()))).append('\n');
+            } catch (java.io.IOException e) {
+                text.append("---- ").append(log.getFileName()).append(": none\n");
+            }
+        }
+        return text.toString();
+    }
 
     static Path application(String module) {
         return LocalStackHarness.projectDir().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
