@@ -4,6 +4,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonObject;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
+import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.ext.web.client.WebClient;
 
 import java.time.Clock;
@@ -62,8 +63,14 @@ public final class ClientCredentialsTokens {
      */
     public static ClientCredentialsTokens atTokenEndpoint(Vertx vertx, String identityUrl, String clientId, String clientSecret,
                                                           String who, Clock clock) {
+        return atTokenEndpoint(vertx, new WebClientOptions(), identityUrl, clientId, clientSecret, who, clock);
+    }
+
+    /** As above, with the web client's options (a deployment's CAs, see {@code edge.DeploymentTrust}). */
+    public static ClientCredentialsTokens atTokenEndpoint(Vertx vertx, WebClientOptions options, String identityUrl, String clientId,
+                                                          String clientSecret, String who, Clock clock) {
         String url = identityUrl.replaceAll("/+$", "") + "/oauth2/token";
-        WebClient http = WebClient.create(vertx);
+        WebClient http = WebClient.create(vertx, options);
         return new ClientCredentialsTokens(() -> http.postAbs(url).timeout(SIGN_IN_TIMEOUT.toMillis())
                 .basicAuthentication(clientId, clientSecret)
                 .sendForm(MultiMap.caseInsensitiveMultiMap().add("grant_type", "client_credentials"))
