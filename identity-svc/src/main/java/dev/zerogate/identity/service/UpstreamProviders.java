@@ -3,11 +3,11 @@ package dev.zerogate.identity.service;
 import dev.zerogate.identity.config.IdentityConfig;
 import dev.zerogate.identity.config.IdentityConfig.Upstream;
 import dev.zerogate.identity.crypto.Pkce;
+import dev.zerogate.servicekit.edge.DeploymentTrust;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.mutiny.core.MultiMap;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.ext.web.client.HttpResponse;
@@ -75,10 +75,11 @@ public class UpstreamProviders {
     private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
     private final Map<String, Keys> keys = new ConcurrentHashMap<>();
 
-    UpstreamProviders(IdentityConfig config, Clock clock, Vertx vertx) {
+    UpstreamProviders(IdentityConfig config, Clock clock, Vertx vertx, DeploymentTrust trust) {
         this.config = config;
         this.clock = clock;
-        this.http = WebClient.create(vertx, new WebClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
+        // The system's CAs and ZEROGATE_CA_FILE's: an upstream provider inside a private-CA deployment works.
+        this.http = WebClient.create(vertx, trust.webClientOptions().setConnectTimeout(5_000).setIdleTimeout(15)
                 .setFollowRedirects(false).setUserAgent("zerogate-identity"));
     }
 

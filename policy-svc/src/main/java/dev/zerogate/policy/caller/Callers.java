@@ -6,6 +6,7 @@ import dev.zerogate.policy.config.PolicyConfig;
 import dev.zerogate.policy.service.PolicyError;
 import dev.zerogate.policy.store.PolicyState;
 import dev.zerogate.policy.store.PolicyStore;
+import dev.zerogate.servicekit.edge.DeploymentTrust;
 import dev.zerogate.servicekit.token.AccessTokenVerifier;
 import dev.zerogate.servicekit.token.PrincipalKind;
 import dev.zerogate.servicekit.token.RemoteKeySetVerifier;
@@ -26,7 +27,7 @@ import java.util.regex.Pattern;
 /**
  * Who is calling, for every adapter (gRPC and REST alike): verifies the caller's access token
  * against identity-svc's published keys (fetched over HTTP and cached, see
- * {@link RemoteKeySetVerifier}), refuses revoked callers, and checks roles. Fails closed: no
+ * {@link RemoteKeySetVerifier}; over https trusting {@link DeploymentTrust}), refuses revoked callers, and checks roles. Fails closed: no
  * token, a bad token or an unreachable key set is UNAUTHENTICATED; the wrong role is
  * PERMISSION_DENIED with a message naming the role needed (as {@link PolicyError}s, which each
  * adapter maps to its status).
@@ -71,11 +72,11 @@ public class Callers {
      */
     private final java.util.Map<String, VerifiedAccessToken> verified = new java.util.concurrent.ConcurrentHashMap<>();
 
-    Callers(PolicyConfig config, PolicyStore store, Vertx vertx, Clock clock) {
+    Callers(PolicyConfig config, PolicyStore store, Vertx vertx, Clock clock, DeploymentTrust trust) {
         this.config = config;
         this.store = store;
         this.clock = clock;
-        WebClient client = WebClient.create(vertx);
+        WebClient client = WebClient.create(vertx, trust.webClientOptions());
         String jwksUrl = config.identity().url().replaceAll("/+$", "") + "/oauth2/jwks";
         String issuer = config.identity().issuer().orElse(config.identity().url());
         this.verifier = new RemoteKeySetVerifier(new AccessTokenVerifier(issuer, config.identity().audience(), CLOCK_SKEW),

@@ -2,10 +2,13 @@ package dev.zerogate.policy.identity;
 
 import dev.zerogate.policy.config.PolicyConfig;
 import dev.zerogate.servicekit.token.ClientCredentialsTokens;
+import dev.zerogate.servicekit.edge.DeploymentTrust;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.AbstractStub;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -21,18 +24,21 @@ import java.time.Clock;
  * service account (client credentials, service-kit's {@link ClientCredentialsTokens}: cached,
  * fetched again a minute before it expires). Configured by
  * {@code zerogate.policy.identity.client-id} and {@code client-secret}; without them
- * {@link #configured()} is false and nothing here is used.
+ * {@link #configured()} is false and nothing here is used. Over https it trusts the system's CAs
+ * and {@code ZEROGATE_CA_FILE}'s ({@link DeploymentTrust}).
  */
 @ApplicationScoped
 public class IdentityConnection {
 
     private final PolicyConfig config;
     private final ClientCredentialsTokens tokens;
+    private final DeploymentTrust trust;
     private volatile ManagedChannel channel;
 
-    IdentityConnection(PolicyConfig config, Vertx vertx, Clock clock) {
+    IdentityConnection(PolicyConfig config, Vertx vertx, Clock clock, DeploymentTrust trust) {
         this.config = config;
-        this.tokens = configured() ? ClientCredentialsTokens.atTokenEndpoint(vertx, config.identity().url(),
+        this.trust = trust;
+        this.tokens = configured() ? ClientCredentialsTokens.atTokenEndpoint(vertx, trust.webClientOptions(), config.identity().url(),
                 config.identity().clientId().orElseThrow(), config.identity().clientSecret().orElseThrow(), "policy-svc", clock) : null;
     }
 
@@ -63,8 +69,10 @@ public class IdentityConnection {
             URI identity = URI.create(config.identity().url());
             boolean tls = identity.getScheme().equals("https");
             int port = identity.getPort() > 0 ? identity.getPort() : tls ? 443 : 80;
-            ManagedChannelBuilder<?> builder = ManagedChannelBuilder.forAddress(identity.getHost(), port);
-            channel = (tls ? builder.useTransportSecurity() : builder.usePlaintext()).build();
+            channel = tls
+                    ? Grpc.newChannelBuilderForAddress(identity.getHost(), port,
+                            TlsChannelCredentials.newBuilder().trustManager(trust.trustManager()).build()).build()
+                    : ManagedChannelBuilder.forAddress(identity.getHost(), port).usePlaintext().build();
         }
         return channel;
     }

@@ -66,7 +66,7 @@ public final class ClientCredentialsTokens {
         return atTokenEndpoint(vertx, new WebClientOptions(), identityUrl, clientId, clientSecret, who, clock);
     }
 
-    /** As above, with the HTTP client's options (for an https URL: whom to trust). */
+    /** As above, with the web client's options (a deployment's CAs, see {@code edge.DeploymentTrust}). */
     public static ClientCredentialsTokens atTokenEndpoint(Vertx vertx, WebClientOptions options, String identityUrl, String clientId,
                                                           String clientSecret, String who, Clock clock) {
         String url = identityUrl.replaceAll("/+$", "") + "/oauth2/token";

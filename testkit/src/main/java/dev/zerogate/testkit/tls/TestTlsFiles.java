@@ -17,6 +17,7 @@ import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
@@ -59,6 +60,7 @@ public final class TestTlsFiles {
     private final X509Certificate ca;
     private final Path directory;
     private volatile X509Certificate leaf;
+    private volatile KeyPair leafKey;
 
     /** A new CA and a first leaf (PKCS#8 EC) in {@code directory}. */
     public TestTlsFiles(Path directory) {
@@ -120,6 +122,7 @@ public final class TestTlsFiles {
             }
             replace(keyFile(), keyPem.toString());
             replace(certFile(), pem(issued) + pem(ca));
+            leafKey = key;
             leaf = issued;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -138,6 +141,22 @@ public final class TestTlsFiles {
             factory.init(anchors);
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A server TLS context presenting the current leaf (for test servers other than Quarkus). */
+    public SSLContext serverContext() {
+        try {
+            KeyStore keys = KeyStore.getInstance("PKCS12");
+            keys.load(null, null);
+            keys.setKeyEntry("leaf", leafKey.getPrivate(), new char[0], new java.security.cert.Certificate[] {leaf, ca});
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(keys, new char[0]);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(factory.getKeyManagers(), null, null);
             return context;
         } catch (Exception e) {
             throw new IllegalStateException(e);
