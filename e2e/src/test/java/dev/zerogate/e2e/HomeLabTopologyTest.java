@@ -328,6 +328,8 @@ class HomeLabTopologyTest {
         server = lab.start(Place.INTERNET, command, env, dir.resolve("zerogate-server.out"));
         try {
             awaitLog(dir.resolve("zerogate-server.out"), "zerogate is serving " + URL, Duration.ofSeconds(300));
+            // The summary's last line: the setup link above it is written by then.
+            awaitLog(dir.resolve("zerogate-server.out"), "   logs: ", Duration.ofSeconds(10));
         } catch (AssertionError e) {
             fail("zerogate-server did not start\n" + evidence());
         }
