@@ -82,7 +82,7 @@ class CliAdminTest {
         Path dir = Files.createDirectories(home.resolve(name));
         String credentials = "{\"server\":\"" + TestIdentity.instance().url() + "\",\"access_token\":\"" + token
                 + "\",\"refresh_token\":\"not-used-before-expiry\",\"access_token_expires_at\":"
-                + Instant.now().plusSeconds(900).getEpochSecond() + "}";
+                + Instant.now().plusSeconds(900).getEpochSecond() + ",\"relays\":[]}";
         Files.writeString(dir.resolve("credentials.json"), credentials);
         return dir;
     }
@@ -139,7 +139,7 @@ class CliAdminTest {
         Path admin = loggedIn("admin", adminToken);
         Path member = loggedIn("member", memberToken);
 
-        // Logged in to an identity-svc that is not a local run: the CLI does not guess where policy-svc is.
+        // A login that saved no policy URL: the CLI does not guess where policy-svc is.
         Result unknown = cli(admin, "admin", "networks", "list");
         assertEquals(2, unknown.exit(), unknown::toString);
         assertTrue(unknown.err().startsWith("zerogate: where is policy-svc?") && unknown.err().contains("--policy-url"), unknown::toString);

@@ -37,6 +37,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import dev.zerogate.local.RelayKeyFile;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -108,19 +109,24 @@ class DataPlaneTest {
     static void start() throws Exception {
         int base = FreePorts.consecutiveLoopback(7);
         postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
+        relayPort = base + 3;
+        relayPublicPort = base + 4;
+        // Clients and the connector reach the relay through the capturing proxy: that is the relay the
+        // discovery document publishes, with the key made now in the relay's state directory.
+        relayLeg = new CapturingProxy(relayPublicPort);
         identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"),
                 Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
-                        "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
+                        "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString(),
+                        "ZEROGATE_PUBLIC_POLICY_URL", "http://127.0.0.1:" + (base + 2),
+                        "ZEROGATE_PUBLIC_RELAYS", RelayKeyFile.publicEntry("http://127.0.0.1:" + relayLeg.port(), home.resolve("relay-state"))),
+                home);
         IdentityAndPolicyTest.identity = identity;
         adminToken = IdentityAndPolicyTest.createFirstAdmin();
         relayKey = relayServiceAccount();
         policy = ServiceProcess.start("policy-svc", "policy", base + 2, postgres.ensureDatabase("zerogate_policy"),
                 IdentityAndPolicyTest.policyEnvironment(identity.url(), IdentityAndPolicyTest.policyServiceAccount(adminToken), home,
                         Map.of("ZEROGATE_POLICY_STREAM_RELAY_SERVICE_ACCOUNTS", relayKey.getKey().getServiceAccountId())), home);
-        relayPort = base + 3;
-        relayPublicPort = base + 4;
         relay = startRelay("relay");
-        relayLeg = new CapturingProxy(relayPublicPort);
 
         // The private side: an echo server and a web page on loopback.
         echo = startEcho();
@@ -188,8 +194,7 @@ class DataPlaneTest {
     /** Provisions {@code connectorId} with identity-svc as an admin does and starts it; returns once the relay has it. */
     static ServiceProcess startConnector(String connectorId, String instance, int port) throws Exception {
         Map<String, String> environment = TunnelStack.connectorEnvironment(identity.port(), adminToken, connectorId, networkId);
-        environment.put("ZEROGATE_POLICY_URL", policy.url());
-        environment.put("ZEROGATE_RELAYS", "http://127.0.0.1:" + relayLeg.port());
+        // Only ZEROGATE_URL and the tokens: the discovery document names policy-svc and the relay (the capturing proxy).
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve(instance + "-state").toString());
         ServiceProcess started = ServiceProcess.start("connector-svc", instance, port, null, environment, home);
         awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(30));
@@ -201,14 +206,16 @@ class DataPlaneTest {
      * device, with its real expiry), device key, device certificate, CA.
      */
     static Path enrolledClient() throws Exception {
-        return enrolledClient(identity, home.resolve("client-config"), identity.url(), policy.url());
+        return enrolledClient(identity, home.resolve("client-config"), identity.url(), policy.url(),
+                "http://127.0.0.1:" + relayLeg.port(), home.resolve("relay-state"));
     }
 
     /**
      * The same for a person whose CLI reaches identity-svc at {@code serverUrl} and policy-svc at
      * {@code policyUrl} (as the person's network sees them).
      */
-    static Path enrolledClient(ServiceProcess identity, Path configDir, String serverUrl, String policyUrl) throws Exception {
+    static Path enrolledClient(ServiceProcess identity, Path configDir, String serverUrl, String policyUrl, String relayUrl,
+                               Path relayStateDir) throws Exception {
         IdentityAndPolicyTest.DeviceKey key = IdentityAndPolicyTest.DeviceKey.generate();
         String login = IdentityAndPolicyTest.deviceLogin(Map.of("zg_device_key", key.thumbprint()));
         EnrollDeviceResponse enrolled;
@@ -232,8 +239,14 @@ class DataPlaneTest {
         Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + serverUrl + "\",\"access_token\":\""
                 + field(refreshed.body(), "access_token") + "\",\"refresh_token\":\"" + field(refreshed.body(), "refresh_token")
                 + "\",\"access_token_expires_at\":" + (now + expiresIn)
-                + ",\"policy_url\":\"" + policyUrl + "\"}");
+                + ",\"policy_url\":\"" + policyUrl + "\"," + relaysJson(relayUrl, relayStateDir) + "}");
         return dir;
+    }
+
+    /** The "relays" of credentials.json: the one relay at {@code relayUrl}, with the key in its state directory. */
+    static String relaysJson(String relayUrl, Path relayStateDir) throws IOException {
+        return "\"relays\":[{\"url\":\"" + relayUrl + "\",\"preamble_key\":\""
+                + RelayKeyFile.ensure(relayStateDir).publicText() + "\"}]";
     }
 
     static String pem(byte[] der) {

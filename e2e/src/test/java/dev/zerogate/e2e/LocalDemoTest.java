@@ -84,8 +84,9 @@ class LocalDemoTest {
         dev.zerogate.local.LocalRun.printDemo(options, new PrintStream(summary, true, StandardCharsets.UTF_8));
         String commands = summary.toString(StandardCharsets.UTF_8);
         int webPort = portBase + LocalDemo.WEB_PAGE_PORT_OFFSET;
-        assertTrue(commands.contains("login --server " + options.identityUrl() + " --policy-url " + options.policyUrl()), commands);
-        assertTrue(commands.contains("forward " + (portBase + 80) + ":127.0.0.1:" + webPort + " --relay-url " + options.relayUrl()), commands);
+        // One URL: the discovery document names policy-svc and the relay.
+        assertTrue(commands.contains("login " + options.identityUrl() + "\n"), commands);
+        assertTrue(commands.contains("forward " + (portBase + 80) + ":127.0.0.1:" + webPort + "    (leave it running)"), commands);
         assertTrue(commands.contains(passwordFile.toString()), commands);
         assertFalse(commands.contains(password), "the password itself is never printed");
 

@@ -83,7 +83,7 @@ class LocalRunCommandTest {
             assertTrue(summary.contains("127.0.0.1:" + (portBase + 1)), summary);
             // The first start made the admin and the demo itself (LocalDemoTest follows the commands).
             assertTrue(summary.contains("Demo: a web page on 127.0.0.1:" + (portBase + 6)), summary);
-            assertTrue(summary.contains("quarkus-run.jar login --server http://127.0.0.1:" + (portBase + 1)), summary);
+            assertTrue(summary.contains("quarkus-run.jar login http://127.0.0.1:" + (portBase + 1)), summary);
             assertFalse(summary.contains("/setup?token="), "the setup link was used for the demo's admin:\n" + summary);
 
             // A second start on the same data directory is refused while the first runs.

@@ -83,7 +83,10 @@ class NatLabDataPlaneTest {
         String issuer = "http://" + internet + ":" + (base + 1);
         identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"),
                 Map.of("QUARKUS_HTTP_HOST", "0.0.0.0", "ZEROGATE_IDENTITY_ISSUER", issuer,
-                        "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()), home);
+                        "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString(),
+                        "ZEROGATE_PUBLIC_POLICY_URL", "http://" + internet + ":" + (base + 2),
+                        "ZEROGATE_PUBLIC_RELAYS", dev.zerogate.local.RelayKeyFile.publicEntry("http://" + internet + ":" + (base + 4),
+                                home.resolve("relay-state"))), home);
         IdentityAndPolicyTest.identity = identity;
         String adminToken = IdentityAndPolicyTest.createFirstAdmin();
         String policyUrl = "http://" + internet + ":" + (base + 2);
@@ -129,15 +132,17 @@ class NatLabDataPlaneTest {
                     .setGroupId(family).addResourceIds(pihole).addResourceIds(server)).build());
         }
         Map<String, String> environment = TunnelStack.connectorEnvironment(identity.port(), adminToken, connectorId, networkId);
-        environment.put("ZEROGATE_POLICY_URL", policyUrl);
-        environment.put("ZEROGATE_RELAYS", relayUrl);
+        // Only ZEROGATE_URL and the tokens: the discovery document names policy-svc and the relay.
+        // The lab's "internet" is plain http:// off loopback, as a lab may be.
+        environment.put("ZEROGATE_INSECURE_HTTP", "true");
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector-state").toString());
         environment.put("QUARKUS_HTTP_PORT", "7404");
         Path connectorApp = LocalStackHarness.projectDir().resolve("connector-svc/target/quarkus-app/quarkus-run.jar");
         lab.start(Place.HOME, List.of(LocalOptions.currentJava(), "-jar", connectorApp.toString()), environment, home.resolve("connector.log"));
         DataPlaneTest.awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(60));
 
-        clientConfig = DataPlaneTest.enrolledClient(identity, home.resolve("client-config"), "http://" + internet + ":" + identity.port(), policyUrl);
+        clientConfig = DataPlaneTest.enrolledClient(identity, home.resolve("client-config"), "http://" + internet + ":" + identity.port(), policyUrl,
+                relayUrl, home.resolve("relay-state"));
     }
 
     @AfterAll
@@ -197,6 +202,8 @@ class NatLabDataPlaneTest {
     /** The `zerogate` command line as it runs in the cafe. */
     static List<String> zerogate(String... args) {
         List<String> command = new ArrayList<>(List.of("env", "ZEROGATE_CONFIG_DIR=" + clientConfig, "ZEROGATE_RELAY_URL=" + relayUrl,
+                // The lab's "internet" is plain http:// off loopback, as a lab may be.
+                "ZEROGATE_INSECURE_HTTP=true",
                 LocalOptions.currentJava(), "-jar",
                 LocalStackHarness.projectDir().resolve("client/target/quarkus-app/quarkus-run.jar").toString()));
         command.addAll(List.of(args));

@@ -94,7 +94,10 @@ final class TunnelStack implements AutoCloseable {
         int base = FreePorts.consecutiveLoopback(6);
         postgres = EmbeddedPostgresServer.start(home, base, home.resolve("postgres.log"));
         Map<String, String> identityEnv = new HashMap<>(Map.of("ZEROGATE_IDENTITY_ISSUER", "http://127.0.0.1:" + (base + 1),
-                "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString()));
+                "ZEROGATE_IDENTITY_KEYS_MASTER_KEY_FILE", home.resolve("identity-master.key").toString(),
+                // The discovery document: policy-svc and the relay, whose key is made now in its state directory.
+                "ZEROGATE_PUBLIC_POLICY_URL", "http://127.0.0.1:" + (base + 2),
+                "ZEROGATE_PUBLIC_RELAYS", dev.zerogate.local.RelayKeyFile.publicEntry("http://127.0.0.1:" + (base + 4), home.resolve("relay-state"))));
         identityEnv.putAll(identityEnvironment);
         identity = ServiceProcess.start("identity-svc", "identity", base + 1, postgres.ensureDatabase("zerogate_identity"), identityEnv, home);
         IdentityAndPolicyTest.identity = identity;
@@ -133,8 +136,7 @@ final class TunnelStack implements AutoCloseable {
                     .setGroupId(family).addResourceIds(page.getId())).build());
         }
         Map<String, String> environment = connectorEnvironment(identity.port(), adminToken(), connectorId, networkId);
-        environment.put("ZEROGATE_POLICY_URL", policy.url());
-        environment.put("ZEROGATE_RELAYS", relayUrl());
+        // Only ZEROGATE_URL and the tokens: the discovery document names policy-svc and the relay.
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector-state").toString());
         connector = ServiceProcess.start("connector-svc", "connector", base + 5, null, environment, home);
         DataPlaneTest.awaitLog(relay, "connector " + connectorId + " of network " + networkId + " registered", Duration.ofSeconds(30));
@@ -221,14 +223,14 @@ final class TunnelStack implements AutoCloseable {
      * certificate and CA, and credentials whose access token names the device, with its real expiry.
      */
     Path enrolledClient(Path dir) throws Exception {
-        return DataPlaneTest.enrolledClient(identity, dir, identity.url(), policy.url());
+        return DataPlaneTest.enrolledClient(identity, dir, identity.url(), policy.url(), relayUrl(), home.resolve("relay-state"));
     }
 
     /** Rewrites credentials.json as a login (or a refresh) leaves it. */
     void writeCredentials(Path dir, String accessToken, String refreshToken, long expiresAt) throws IOException {
         Files.writeString(dir.resolve("credentials.json"), "{\"server\":\"" + identity.url() + "\",\"access_token\":\"" + accessToken
                 + "\",\"refresh_token\":\"" + refreshToken + "\",\"access_token_expires_at\":" + expiresAt
-                + ",\"policy_url\":\"" + policy.url() + "\"}");
+                + ",\"policy_url\":\"" + policy.url() + "\"," + DataPlaneTest.relaysJson(relayUrl(), home.resolve("relay-state")) + "}");
     }
 
     /** Starts the CLI with the configuration in {@code config} and this stack's relay. */

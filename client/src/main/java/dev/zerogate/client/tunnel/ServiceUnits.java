@@ -37,9 +37,12 @@ final class ServiceUnits {
         }
     }
 
-    /** The environment variables a service keeps from the installing shell: where zerogate's files and servers are. */
+    /**
+     * The environment variables a service keeps from the installing shell: where zerogate's files and
+     * servers are, and how it reaches them (a private CA, plain http:// in a lab).
+     */
     static final List<String> KEPT_ENVIRONMENT = List.of("ZEROGATE_CONFIG_DIR", "XDG_CONFIG_HOME", "ZEROGATE_POLICY_URL",
-            "ZEROGATE_RELAY_URL");
+            "ZEROGATE_RELAY_URL", "ZEROGATE_CA_FILE", "ZEROGATE_INSECURE_HTTP");
 
     /** What goes into a unit. */
     record Settings(List<String> command, String listen, String others, Map<String, String> environment, Path home) {

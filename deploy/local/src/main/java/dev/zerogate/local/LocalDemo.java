@@ -214,12 +214,13 @@ public final class LocalDemo {
         return new Provisioned(network, connector, resource, group, rule);
     }
 
-    /** The connector's control plane in this run; its credentials come from its state directory. */
+    /**
+     * The connector's control plane in this run: the one URL (its discovery document names
+     * policy-svc and the relay); its credentials come from its state directory.
+     */
     private static Map<String, String> connectorEnvironment(LocalOptions options) {
         return Map.of("ZEROGATE_CONNECTOR_CONTROL_PLANE_ENABLED", "true",
                 "ZEROGATE_URL", options.identityUrl(),
-                "ZEROGATE_POLICY_URL", options.policyUrl(),
-                "ZEROGATE_RELAYS", options.relayUrl(),
                 "ZEROGATE_LABEL_SITE", "local run");
     }
 

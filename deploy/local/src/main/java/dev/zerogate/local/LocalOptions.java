@@ -61,6 +61,11 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
         return "http://127.0.0.1:" + (portBase + LocalDemo.RELAY_PUBLIC_PORT_OFFSET);
     }
 
+    /** The relay's state directory: its preamble key lives there ({@link RelayKeyFile}). */
+    public Path relayStateDir() {
+        return home.resolve("relay");
+    }
+
     /** The runnable application a service's build produces. */
     public Path applicationOf(ServiceSpec spec) {
         return projectDir.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar");
@@ -84,7 +89,7 @@ public record LocalOptions(Path projectDir, Path home, int portBase, Duration re
                     "ZEROGATE_RELAY_IDENTITY_URL", identityUrl(),
                     "ZEROGATE_RELAY_POLICY_URL", policyUrl(),
                     "ZEROGATE_RELAY_PORT", Integer.toString(portBase + LocalDemo.RELAY_PUBLIC_PORT_OFFSET),
-                    "ZEROGATE_RELAY_STATE_DIR", home.resolve("relay").toString());
+                    "ZEROGATE_RELAY_STATE_DIR", relayStateDir().toString());
             // Without a provisioned demo the local run has no admin to provision its connector
             // with: it runs without a control plane (no credentials). LocalDemo overrides this.
             case "connector-svc" -> Map.of("ZEROGATE_CONNECTOR_STATE_DIR", home.resolve("connector").toString(),

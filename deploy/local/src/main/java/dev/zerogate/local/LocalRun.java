@@ -191,9 +191,9 @@ public final class LocalRun {
         out.println("Demo: a web page on 127.0.0.1:" + webPort + " is a resource of the network \"local demo\", behind the local");
         out.println("connector. Reach it through the tunnel (client -> relay -> connector) as the admin the run created,");
         out.println("user " + LocalDemo.ADMIN + ", password in " + LocalDemo.adminPasswordFile(options) + ":");
-        out.println("  " + zerogate + " login" + (defaultPorts ? "" : " --server " + options.identityUrl() + " --policy-url " + options.policyUrl()));
-        out.println("  " + zerogate + " forward " + localPort + ":127.0.0.1:" + webPort
-                + (defaultPorts ? "" : " --relay-url " + options.relayUrl()) + "    (leave it running)");
+        // One URL: its discovery document names policy-svc and the relay with its key.
+        out.println("  " + zerogate + " login" + (defaultPorts ? "" : " " + options.identityUrl()));
+        out.println("  " + zerogate + " forward " + localPort + ":127.0.0.1:" + webPort + "    (leave it running)");
         out.println("  curl http://127.0.0.1:" + localPort + "/    (or open it in a browser)");
         out.println();
     }

@@ -152,6 +152,12 @@ public final class LocalStack implements AutoCloseable {
                 env.put("QUARKUS_DATASOURCE_PASSWORD", login.password());
             }
             env.putAll(options.extraEnvironment(spec));
+            if (spec.name().equals("identity-svc")) {
+                // The discovery document names policy-svc and the relay with its key: the key is
+                // made now, in the relay's state directory, and the relay loads it when it starts.
+                env.put("ZEROGATE_PUBLIC_POLICY_URL", options.policyUrl());
+                env.put("ZEROGATE_PUBLIC_RELAYS", RelayKeyFile.publicEntry(options.relayUrl(), options.relayStateDir()));
+            }
             if (spec.name().equals("policy-svc")) {
                 env.putAll(prepareControlPlane().policy());
             }

@@ -8,9 +8,11 @@ import java.util.Optional;
 /**
  * Where clients and connectors reach the rest of the deployment, published in the discovery
  * document ({@code /.well-known/zerogate-configuration}, ADR 0016). The identity URL is the
- * issuer ({@code zerogate.identity.issuer}); these name the others.
+ * issuer ({@code zerogate.identity.issuer}); these name the others. Set by the ZEROGATE_PUBLIC_*
+ * variables (application.properties maps them), which keeps the {@code zerogate.public} namespace
+ * free for ZEROGATE_PUBLIC_URL.
  */
-@ConfigMapping(prefix = "zerogate.public")
+@ConfigMapping(prefix = "zerogate.discovery")
 public interface PublicEndpointsConfig {
 
     /**
