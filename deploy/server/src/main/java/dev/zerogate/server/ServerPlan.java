@@ -45,6 +45,8 @@ final class ServerPlan {
     Map<String, String> policy(Map<String, String> database) throws IOException {
         Map<String, String> env = publicFace(options.policyPort());
         env.put("ZEROGATE_POLICY_IDENTITY_URL", options.internalUrl(options.identityPort()));
+        // Tokens name the public URL; policy-svc may reach identity-svc at another one.
+        env.put("ZEROGATE_POLICY_IDENTITY_ISSUER", options.base());
         env.put("ZEROGATE_POLICY_MASTER_KEY_FILE", options.home().resolve("policy/master.key").toString());
         ServiceAccountKey own = key(POLICY);
         env.put("ZEROGATE_POLICY_IDENTITY_CLIENT_ID", own.keyId());
@@ -64,6 +66,7 @@ final class ServerPlan {
         env.put("ZEROGATE_RELAY_PUBLIC_URL", options.clientRelayUrl());
         env.put("ZEROGATE_RELAY_STATE_DIR", relayStateDir().toString());
         env.put("ZEROGATE_RELAY_IDENTITY_URL", options.internalUrl(options.identityPort()));
+        env.put("ZEROGATE_RELAY_IDENTITY_ISSUER", options.base());
         env.put("ZEROGATE_RELAY_POLICY_URL", options.internalUrl(options.policyPort()));
         ServiceAccountKey own = key(RELAY);
         env.put("ZEROGATE_RELAY_IDENTITY_CLIENT_ID", own.keyId());

@@ -57,6 +57,7 @@ class ServerPlanTest {
         assertEquals("zgsk_p", policy.get("ZEROGATE_POLICY_IDENTITY_CLIENT_SECRET"));
         assertEquals("a-relay", policy.get("ZEROGATE_POLICY_STREAM_RELAY_SERVICE_ACCOUNTS"));
         assertEquals("https://zg.example.com:443", policy.get("ZEROGATE_POLICY_IDENTITY_URL"));
+        assertEquals("https://zg.example.com", policy.get("ZEROGATE_POLICY_IDENTITY_ISSUER"));
         Map<String, String> relay = plan.relay();
         assertEquals("k-relay", relay.get("ZEROGATE_RELAY_IDENTITY_CLIENT_ID"));
         assertEquals("127.0.0.1", relay.get("QUARKUS_HTTP_HOST"));
@@ -73,6 +74,7 @@ class ServerPlanTest {
         assertEquals("https://zg.example.com#KEY", plan.identity(Map.of(), "KEY").get("ZEROGATE_PUBLIC_RELAYS"));
         assertEquals("127.0.0.1,::1", plan.relay().get("ZEROGATE_TRUSTED_PROXIES"));
         assertEquals("http://127.0.0.1:7401", plan.relay().get("ZEROGATE_RELAY_IDENTITY_URL"));
+        assertEquals("https://zg.example.com", plan.relay().get("ZEROGATE_RELAY_IDENTITY_ISSUER"));
         assertFalse(plan.relay().containsKey("ZEROGATE_TLS_CERT"));
     }
 

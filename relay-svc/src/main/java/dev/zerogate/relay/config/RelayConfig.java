@@ -76,6 +76,13 @@ public interface RelayConfig {
     /** identity-svc's base URL, for its JWKS (connectors' access tokens). */
     String identityUrl();
 
+    /**
+     * The {@code iss} of identity-svc's tokens, when the relay reaches identity-svc at another
+     * URL than its public one (behind a reverse proxy: {@code http://127.0.0.1:7401} for a
+     * public {@code https://zg.example.com}). Default: {@link #identityUrl()}.
+     */
+    Optional<String> identityIssuer();
+
     /** policy-svc's gRPC address as a URL, for its grant signing keys. */
     String policyUrl();
 

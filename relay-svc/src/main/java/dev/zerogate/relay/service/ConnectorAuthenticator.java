@@ -29,7 +29,7 @@ public class ConnectorAuthenticator {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).sslContext(trust.sslContext()).build();
         URI jwks = URI.create(config.identityUrl().replaceAll("/+$", "") + "/oauth2/jwks");
         this.verifier = new RemoteKeySetVerifier(
-                new AccessTokenVerifier(config.identityUrl().replaceAll("/+$", ""), config.tokenAudience(), Duration.ofSeconds(30)),
+                new AccessTokenVerifier(config.identityIssuer().orElse(config.identityUrl()).replaceAll("/+$", ""), config.tokenAudience(), Duration.ofSeconds(30)),
                 () -> http.sendAsync(HttpRequest.newBuilder(jwks).timeout(Duration.ofSeconds(5)).build(),
                                 HttpResponse.BodyHandlers.ofString())
                         .thenApply(response -> {
