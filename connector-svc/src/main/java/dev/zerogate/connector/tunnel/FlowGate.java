@@ -293,7 +293,8 @@ public final class FlowGate implements SessionHandler.Owner {
     }
 
     private static Optional<PeerCertificates.Peer> peerOf(SessionHandler session) {
-        SslHandler tls = session.channel().pipeline().get(SslHandler.class);
+        // By name: behind an https relay the first SslHandler is the relay's, whose peer is the relay.
+        SslHandler tls = (SslHandler) session.channel().pipeline().get(dev.zerogate.tunnel.netty.RelayDialer.SESSION_TLS);
         try {
             return PeerCertificates.peerOf((X509Certificate) tls.engine().getSession().getPeerCertificates()[0]);
         } catch (Exception e) {
