@@ -1,12 +1,8 @@
 package dev.zerogate.e2e;
 
 import dev.zerogate.local.LocalOptions;
-import dev.zerogate.proto.identity.v1.CreateConnectorResponse;
-import dev.zerogate.proto.identity.v1.IdentityAdminServiceGrpc;
 import dev.zerogate.proto.policy.v1.AccessRule;
-import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.CreateAccessRuleRequest;
-import dev.zerogate.proto.policy.v1.CreateConnectorRequest;
 import dev.zerogate.proto.policy.v1.CreateGroupRequest;
 import dev.zerogate.proto.policy.v1.CreateRemoteNetworkRequest;
 import dev.zerogate.proto.policy.v1.Group;
@@ -386,20 +382,19 @@ class HomeLabTopologyTest {
         lab.awaitTcpListening(Place.HOME, 22, Duration.ofSeconds(10));
     }
 
-    /** As the admin: the home network, its connector and resources, one rule; then the connector, started at home. */
+    /**
+     * As the admin: the home network, its resources and one rule (over the admin API), the
+     * connector with {@code zerogate admin connectors create} as the quick start says, then the
+     * connector started at home with only the settings that command printed and the lab's CA.
+     */
     static void provisionHomeAndStartConnector() throws Exception {
         String adminToken = field(Files.readString(clientConfig.resolve("credentials.json")), "access_token");
         String userId = claim(adminToken, "sub");
         String networkId;
-        String connectorId;
-        CreateConnectorResponse credentials;
-        try (GrpcProbe policy = GrpcProbe.connectTls(lab.internetAddress(), 7402, NAME, caFile);
-             GrpcProbe identity = GrpcProbe.connectTls(lab.internetAddress(), 443, NAME, caFile)) {
+        try (GrpcProbe policy = GrpcProbe.connectTls(lab.internetAddress(), 7402, NAME, caFile)) {
             var admin = GrpcProbe.withBearer(PolicyAdminServiceGrpc.newBlockingStub(policy.channel()), adminToken);
             networkId = admin.createRemoteNetwork(CreateRemoteNetworkRequest.newBuilder()
                     .setRemoteNetwork(RemoteNetwork.newBuilder().setName("home")).build()).getRemoteNetwork().getId();
-            connectorId = admin.createConnector(CreateConnectorRequest.newBuilder().setConnector(Connector.newBuilder()
-                    .setName("pi").setRemoteNetworkId(networkId)).build()).getConnector().getId();
             String pihole = NatLabDataPlaneTest.resource(admin, networkId, "pihole.lan", 80);
             String server = NatLabDataPlaneTest.resource(admin, networkId, "homeserver.lan", 22, ECHO_PORT);
             String family = admin.createGroup(CreateGroupRequest.newBuilder().setGroup(Group.newBuilder().setName("family")
@@ -407,16 +402,22 @@ class HomeLabTopologyTest {
                     .getGroup().getId();
             admin.createAccessRule(CreateAccessRuleRequest.newBuilder().setRule(AccessRule.newBuilder().setName("family → home")
                     .setGroupId(family).addResourceIds(pihole).addResourceIds(server)).build());
-            credentials = GrpcProbe.withBearer(IdentityAdminServiceGrpc.newBlockingStub(identity.channel()), adminToken)
-                    .createConnector(dev.zerogate.proto.identity.v1.CreateConnectorRequest.newBuilder()
-                            .setConnectorId(connectorId).setRemoteNetworkId(networkId).build());
         }
-        secrets.put("the connector's bootstrap access token", credentials.getAccessToken());
-        secrets.put("the connector's bootstrap refresh token", credentials.getRefreshToken());
+        NetLab.Result created = lab.run(Place.CAFE, Duration.ofSeconds(60),
+                zerogate(clientConfig, "admin", "connectors", "create", "--network", networkId, "--name", "pi"));
+        assertTrue(created.succeeded(), created.toString());
+        Matcher placed = Pattern.compile("Placed connector pi \\(([0-9a-f-]{36})\\)").matcher(created.stdout());
+        assertTrue(placed.find(), created.toString());
+        String connectorId = placed.group(1);
         Map<String, String> environment = new LinkedHashMap<>();
-        environment.put("ZEROGATE_URL", URL);
-        environment.put("ZEROGATE_ACCESS_TOKEN", credentials.getAccessToken());
-        environment.put("ZEROGATE_REFRESH_TOKEN", credentials.getRefreshToken());
+        Matcher setting = Pattern.compile("(?m)^  (ZEROGATE_[A-Z_]+)=(\\S+)$").matcher(created.stdout());
+        while (setting.find()) {
+            environment.put(setting.group(1), setting.group(2));
+        }
+        assertEquals(URL, environment.get("ZEROGATE_URL"), created.stdout());
+        assertTrue(environment.containsKey("ZEROGATE_ACCESS_TOKEN") && environment.containsKey("ZEROGATE_REFRESH_TOKEN"), created.stdout());
+        secrets.put("the connector's bootstrap access token", environment.get("ZEROGATE_ACCESS_TOKEN"));
+        secrets.put("the connector's bootstrap refresh token", environment.get("ZEROGATE_REFRESH_TOKEN"));
         environment.put("ZEROGATE_CA_FILE", caFile.toString());
         environment.put("ZEROGATE_CONNECTOR_STATE_DIR", dir.resolve("connector-state").toString());
         environment.put("QUARKUS_HTTP_PORT", "7404");

@@ -1,9 +1,13 @@
 package dev.zerogate.client.admin;
 
+import dev.zerogate.client.cli.CliErrors;
+import dev.zerogate.client.cli.ProtoJson;
 import dev.zerogate.client.cli.Table;
 import dev.zerogate.client.cli.TimeSpec;
+import dev.zerogate.client.login.IdentityAdmin;
 import dev.zerogate.client.policy.PolicyCall;
 import dev.zerogate.client.policy.PolicyQuery;
+import dev.zerogate.proto.identity.v1.CreateConnectorResponse;
 import dev.zerogate.proto.policy.v1.Connector;
 import dev.zerogate.proto.policy.v1.ConnectorLiveState;
 import dev.zerogate.proto.policy.v1.CreateConnectorRequest;
@@ -12,6 +16,7 @@ import dev.zerogate.proto.policy.v1.DeleteConnectorResponse;
 import dev.zerogate.proto.policy.v1.GetConnectorRequest;
 import dev.zerogate.proto.policy.v1.ListConnectorsRequest;
 import dev.zerogate.proto.policy.v1.ListConnectorsResponse;
+import io.grpc.StatusRuntimeException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -78,7 +83,8 @@ class AdminConnectors {
         }
     }
 
-    @Command(name = "create", description = "Place a new connector in a remote network (it gets its credentials from identity-svc).")
+    @Command(name = "create", description = "Place a new connector in a remote network and print its one-time credentials"
+            + " (identity-svc issues them) with the settings that start it.")
     static class Create extends PolicyQuery {
         @Option(names = "--network", required = true, paramLabel = "ID", description = "The remote network it serves.")
         String network;
@@ -90,17 +96,33 @@ class AdminConnectors {
         String description = "";
 
         @Override
-        protected int run(PolicyCall call) {
+        protected int run(PolicyCall call) throws InterruptedException {
             Connector connector = call.policy().admin().createConnector(CreateConnectorRequest.newBuilder()
                     .setConnector(Connector.newBuilder().setRemoteNetworkId(network).setName(name).setDescription(description))
                     .build()).getConnector();
+            CreateConnectorResponse credentials;
+            try {
+                credentials = IdentityAdmin.createConnector(call.credentials(), access, connector.getId(), connector.getRemoteNetworkId());
+            } catch (StatusRuntimeException e) {
+                // The placement stands; the credentials can be asked for again by deleting and re-creating it.
+                call.out().println("Placed connector " + connector.getName() + " (" + connector.getId() + "), but identity-svc did not"
+                        + " issue its credentials: " + CliErrors.describe(e, call.credentials().server())
+                        + ". Delete it (zerogate admin connectors delete " + connector.getId() + ") and create it again.");
+                return CliErrors.FAILED;
+            }
             if (json) {
-                return printJson(call, connector);
+                call.out().println("{\"connector\": " + ProtoJson.object(connector) + ", \"credentials\": " + ProtoJson.object(credentials) + "}");
+                return 0;
             }
             call.out().println("Placed connector " + connector.getName() + " (" + connector.getId() + ") in remote network "
                     + connector.getRemoteNetworkId() + ".");
-            call.out().println("It has no credentials yet: identity-svc issues them for this id "
-                    + "(IdentityAdminService.CreateConnector gives its one-time tokens and docker run line).");
+            call.out().println("Its one-time credentials follow: shown once, valid until first used or 24 h. On a machine inside that"
+                    + " network, start connector-svc with these settings (an environment file, a systemd unit's Environment=, or -e for docker):");
+            call.out().println();
+            credentials.getEnvironmentMap().entrySet().stream().sorted(Map.Entry.comparingByKey())
+                    .forEach(setting -> call.out().println("  " + setting.getKey() + "=" + setting.getValue()));
+            call.out().println();
+            call.out().println("for example: env $(cat connector.env) java -jar connector-svc/target/quarkus-app/quarkus-run.jar");
             return 0;
         }
     }
