@@ -293,8 +293,14 @@ public final class FlowGate implements SessionHandler.Owner {
     }
 
     private static Optional<PeerCertificates.Peer> peerOf(SessionHandler session) {
-        // By name: behind an https relay the first SslHandler is the relay's, whose peer is the relay.
-        SslHandler tls = (SslHandler) session.channel().pipeline().get(dev.zerogate.tunnel.netty.RelayDialer.SESSION_TLS);
+        // The last one: behind an https relay the first SslHandler is the relay's own, whose peer
+        // is the relay; the end-to-end session's sits after it, just before the session.
+        SslHandler tls = null;
+        for (java.util.Map.Entry<String, io.netty.channel.ChannelHandler> handler : session.channel().pipeline()) {
+            if (handler.getValue() instanceof SslHandler candidate) {
+                tls = candidate;
+            }
+        }
         try {
             return PeerCertificates.peerOf((X509Certificate) tls.engine().getSession().getPeerCertificates()[0]);
         } catch (Exception e) {

@@ -98,13 +98,6 @@ public final class RelayDialer {
     public record Established(SessionHandler session, RelayAnswer answer) {
     }
 
-    /**
-     * The pipeline name of the end-to-end session's TLS handler. A connection to an https relay
-     * has a second SslHandler in front of it (the relay's own TLS): whoever asks for the peer of
-     * the session must ask this one by name.
-     */
-    public static final String SESSION_TLS = "tls";
-
     private static final long CONNECT_TIMEOUT_MILLIS = 5_000;
     private static final long ANSWER_TIMEOUT_MILLIS = 15_000;
 
@@ -211,7 +204,8 @@ public final class RelayDialer {
                 SessionHandler session = new SessionHandler(plan.role(), plan.owner());
                 // The session handler goes in now: application data may follow the handshake in
                 // the very read that completes it.
-                ctx.pipeline().addLast(SESSION_TLS, tls);
+                // After the relay's own TLS, if any: whoever reads the session's peer takes the last SslHandler.
+                ctx.pipeline().addLast("tls", tls);
                 ctx.pipeline().addLast("session", session);
                 tls.handshakeFuture().addListener(handshake -> {
                     // Runs on the loop as the handshake completes, before any application data goes up.
