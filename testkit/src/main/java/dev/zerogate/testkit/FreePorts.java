@@ -24,11 +24,13 @@ public final class FreePorts {
 
     /**
      * The first of {@code count} consecutive free loopback ports, searched from a random start
-     * in the upper ephemeral-free range, for a stack whose ports are consecutive.
+     * between 20000 and 32000, for a stack whose ports are consecutive. Below Linux's ephemeral
+     * range (32768 and up): a port chosen there can be taken, between this check and the
+     * server's bind, as the source port of any outgoing connection on the machine.
      */
     public static int consecutiveLoopback(int count) {
         for (int attempt = 0; attempt < 200; attempt++) {
-            int base = 20000 + (int) (Math.random() * 20000);
+            int base = 20000 + (int) (Math.random() * (32000 - 20000 - count));
             if (allFree(base, count)) {
                 return base;
             }
